@@ -1,0 +1,326 @@
+package dane
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nerbench/nerbench/benchmarks"
+	"github.com/nerbench/nerbench/internal/testenv"
+)
+
+// conllu is a made-up CoNLL-U fragment in the layout of ddt.zip, with real
+// LEMMA/HEAD/DEPREL values, name= among other MISC fields, a multiword
+// token, an empty node and a sentence without sent_id.
+const conllu = "# newdoc id = d1\n" +
+	"# sent_id = dev-s7\n" +
+	"# text = Hans bor i Aarhus.\n" +
+	"1\tHans\tHans\tPROPN\t_\t_\t2\tnsubj\t_\tname=B-PER\n" +
+	"2-3\tbor i\t_\t_\t_\t_\t_\t_\t_\t_\n" +
+	"2\tbor\tbo\tVERB\t_\t_\t0\troot\t_\tname=O\n" +
+	"3\ti\ti\tADP\t_\t_\t4\tcase\t_\tSpaceAfter=No|name=O\n" +
+	"3.1\tmed\t_\t_\t_\t_\t_\t_\t2:dep\t_\n" +
+	"4\tAarhus\tAarhus\tPROPN\t_\t_\t2\tobl\t_\tname=B-LOC|SpaceAfter=No\n" +
+	"5\t.\t.\tPUNCT\t_\t_\t2\tpunct\t_\tname=O\n" +
+	"\n" +
+	"1\tDSB\tDSB\tPROPN\t_\t_\t0\troot\t_\tname=B-ORG\n"
+
+func TestReadCoNLLU(t *testing.T) {
+	c, err := ReadCoNLLU(t.Context(), strings.NewReader(conllu), "ddt.dev.conllu", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []benchmarks.Sentence{
+		{ID: "dev-s7", Line: 1, Words: []string{"Hans", "bor", "i", "Aarhus", "."}, Tags: []string{"B-PER", "O", "O", "B-LOC", "O"}},
+		{ID: "dev-2", Line: 12, Words: []string{"DSB"}, Tags: []string{"B-ORG"}},
+	}
+	if diff := cmp.Diff(want, c.Sentences); diff != "" {
+		t.Errorf("sentences (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadCoNLLUIrregular(t *testing.T) {
+	input := "# sent_id = x\n1\tNat\t_\t_\t_\t_\t_\t_\t_\tname=B-PER\n2\tCole\t_\t_\t_\t_\t_\t_\t_\tname=I-LOC\n"
+	c, err := ReadCoNLLU(t.Context(), strings.NewReader(input), "f", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []benchmarks.Irregularity{{Sentence: "x", Line: 3, Word: 1, Tag: "I-LOC", Reason: "I-LOC follows B-PER"}}
+	if diff := cmp.Diff(want, c.Irregular); diff != "" {
+		t.Errorf("irregularities (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadCoNLLUErrors(t *testing.T) {
+	const ok = "1\tHans\t_\t_\t_\t_\t_\t_\t_\tname=B-PER\n"
+	tests := []struct {
+		name    string
+		input   string
+		target  error
+		message string
+	}{
+		{"nine columns", ok + "2\tbor\t_\t_\t_\t_\t_\t_\tname=O\n", benchmarks.ErrColumns, "f.conllu:2: want 10 columns, got 9"},
+		{"missing name", ok + "2\tbor\t_\t_\t_\t_\t_\t_\t_\tSpaceAfter=No\n", benchmarks.ErrMissing, `f.conllu:2: no name= field in MISC "SpaceAfter=No"`},
+		{"MISC underscore", "1\tbor\t_\t_\t_\t_\t_\t_\t_\t_\n", benchmarks.ErrMissing, `f.conllu:1: no name= field in MISC "_"`},
+		{"bad tag", "1\tHans\t_\t_\t_\t_\t_\t_\t_\tname=PER\n", benchmarks.ErrTag, `f.conllu:1: invalid tag "PER": want O, B-TYPE or I-TYPE`},
+		{"non-UTF-8", "# text = K\xf8ge\n" + ok, benchmarks.ErrEncoding, "f.conllu:1: invalid UTF-8 byte 0xf8 at column 11"},
+		{"empty file", "", benchmarks.ErrEmpty, "f.conllu: no sentences"},
+		{"comments only", "# sent_id = a\n# text = x\n\n" + ok, benchmarks.ErrMissing, "f.conllu:1: sentence has comments but no tokens"},
+		{"bad ID", "x\tHans\t_\t_\t_\t_\t_\t_\t_\tname=O\n", nil, `f.conllu:1: invalid token ID "x": want a positive integer, a range or a decimal`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadCoNLLU(t.Context(), strings.NewReader(tc.input), "f.conllu", "test")
+			var pe *benchmarks.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("got error %v, want a *benchmarks.ParseError", err)
+			}
+			if tc.target != nil && !errors.Is(err, tc.target) {
+				t.Errorf("got error %v, want one wrapping %v", err, tc.target)
+			}
+			if err.Error() != tc.message {
+				t.Errorf("got message %q, want %q", err.Error(), tc.message)
+			}
+		})
+	}
+}
+
+func TestReadJSONL(t *testing.T) {
+	input := `{"tokens": ["Hans", "bor", "i", "\u00c5rhus"], "pos_tags": ["PROPN", "VERB", "ADP", "PROPN"], "ner_tags": ["B-PER", "O", "O", "B-LOC"]}` + "\n" +
+		"\n" +
+		`{"tokens": ["DSB"], "ner_tags": ["B-ORG"]}`
+	c, err := ReadJSONL(t.Context(), strings.NewReader(input), "test.jsonl", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []benchmarks.Sentence{
+		{ID: "test-1", Line: 1, Words: []string{"Hans", "bor", "i", "Århus"}, Tags: []string{"B-PER", "O", "O", "B-LOC"}},
+		{ID: "test-2", Line: 3, Words: []string{"DSB"}, Tags: []string{"B-ORG"}},
+	}
+	if diff := cmp.Diff(want, c.Sentences); diff != "" {
+		t.Errorf("sentences (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadJSONLErrors(t *testing.T) {
+	const ok = `{"tokens": ["a"], "ner_tags": ["O"]}` + "\n"
+	tests := []struct {
+		name    string
+		input   string
+		target  error
+		message string
+	}{
+		{"bad JSON", ok + `{"tokens": ["a"], "ner_tags": ["O"]` + "\n", nil, "f.jsonl:2: want a JSON object: unexpected end of JSON input"},
+		{"not an object", "[1, 2]\n", nil, "f.jsonl:1: want a JSON object: json: cannot unmarshal array into Go value of type dane.jsonSentence"},
+		{"no tokens", `{"ner_tags": ["O"]}`, benchmarks.ErrMissing, `f.jsonl:1: no "tokens" field`},
+		{"no tags", `{"tokens": ["a"]}`, benchmarks.ErrMissing, `f.jsonl:1: no "ner_tags" field`},
+		{"count mismatch", `{"tokens": ["a", "b"], "ner_tags": ["O"]}`, benchmarks.ErrColumns, "f.jsonl:1: want as many ner_tags as tokens, got 1 tags for 2 tokens"},
+		{"empty sentence", `{"tokens": [], "ner_tags": []}`, benchmarks.ErrMissing, "f.jsonl:1: sentence has no tokens"},
+		{"bad tag", `{"tokens": ["a", "b"], "ner_tags": ["O", "X-PER"]}`, benchmarks.ErrTag, `f.jsonl:1: token 2: invalid tag "X-PER": want O, B-TYPE or I-TYPE`},
+		{"non-UTF-8", "{\"tokens\": [\"\xff\"], \"ner_tags\": [\"O\"]}", benchmarks.ErrEncoding, "f.jsonl:1: invalid UTF-8 byte 0xff at column 14"},
+		{"empty file", "\n", benchmarks.ErrEmpty, "f.jsonl: no sentences"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadJSONL(t.Context(), strings.NewReader(tc.input), "f.jsonl", "test")
+			var pe *benchmarks.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("got error %v, want a *benchmarks.ParseError", err)
+			}
+			if tc.target != nil && !errors.Is(err, tc.target) {
+				t.Errorf("got error %v, want one wrapping %v", err, tc.target)
+			}
+			if err.Error() != tc.message {
+				t.Errorf("got message %q, want %q", err.Error(), tc.message)
+			}
+		})
+	}
+}
+
+func TestLoadUnknownSplit(t *testing.T) {
+	for name, load := range map[string]func(context.Context, string, string) (*benchmarks.Corpus, error){
+		"Load": Load, "LoadJSONL": LoadJSONL,
+	} {
+		_, err := load(t.Context(), t.TempDir(), "validation")
+		if !errors.Is(err, benchmarks.ErrSplit) {
+			t.Errorf("%s: got error %v, want one wrapping %v", name, err, benchmarks.ErrSplit)
+		}
+		if want := "want one of train, dev, test"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got error %v, want it to contain %q", name, err, want)
+		}
+	}
+}
+
+func TestLoadJSONLWrongTrainSize(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, TrainJSONL), []byte(`{"tokens": ["a"], "ner_tags": ["O"]}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadJSONL(t.Context(), dir, "dev")
+	if err == nil || !strings.Contains(err.Error(), "got 1 sentences, want 4947") {
+		t.Errorf("got error %v, want one saying %q", err, "got 1 sentences, want 4947")
+	}
+}
+
+// realCounts are the DaNE figures of Hvingelby et al. (2020), as
+// quoted in issue 2 from the thesis and checked in shared/data/SOURCES.md section 1
+// (sentences, per-type entities, tokens).
+var realCounts = []struct {
+	split               string
+	sentences, tokens   int
+	loc, per, org, misc int
+}{
+	{"train", 4383, 80378, 945, 1249, 802, 1007},
+	{"dev", 564, 10332, 111, 166, 90, 113},
+	{"test", 565, 10023, 96, 180, 161, 121},
+}
+
+func TestLoadReal(t *testing.T) {
+	dir := testenv.DataDir(t, "dane")
+	for _, tc := range realCounts {
+		want := benchmarks.Stats{
+			Dataset: Name, Split: tc.split, Sentences: tc.sentences, Tokens: tc.tokens,
+			Entities: map[string]int{"LOC": tc.loc, "PER": tc.per, "ORG": tc.org, "MISC": tc.misc},
+		}
+		for name, load := range map[string]func(context.Context, string, string) (*benchmarks.Corpus, error){
+			"CoNLL-U": Load, "JSONL": LoadJSONL,
+		} {
+			t.Run(tc.split+"/"+name, func(t *testing.T) {
+				c, err := load(t.Context(), dir, tc.split)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, c.Stats()); diff != "" {
+					t.Errorf("stats (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// TestJSONLMatchesCoNLLU checks that the two copies of DaNE hold the same
+// words and tags, sentence for sentence, in every split.
+func TestJSONLMatchesCoNLLU(t *testing.T) {
+	dir := testenv.DataDir(t, "dane")
+	for _, split := range splits {
+		t.Run(split, func(t *testing.T) {
+			u, err := Load(t.Context(), dir, split)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j, err := LoadJSONL(t.Context(), dir, split)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(u.Sentences) != len(j.Sentences) {
+				t.Fatalf("got %d CoNLL-U and %d JSONL sentences", len(u.Sentences), len(j.Sentences))
+			}
+			for i := range u.Sentences {
+				if diff := cmp.Diff(u.Sentences[i].Words, j.Sentences[i].Words); diff != "" {
+					t.Fatalf("sentence %d (%s, %s:%d) words (-CoNLL-U +JSONL):\n%s", i+1, u.Sentences[i].ID, j.File, j.Sentences[i].Line, diff)
+				}
+				if diff := cmp.Diff(u.Sentences[i].Tags, j.Sentences[i].Tags); diff != "" {
+					t.Fatalf("sentence %d (%s, %s:%d) tags (-CoNLL-U +JSONL):\n%s", i+1, u.Sentences[i].ID, j.File, j.Sentences[i].Line, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestEmbeddedMatchesData checks that the embedded test split equals the
+// data folder's ddt.test.conllu sentence for sentence.
+func TestEmbeddedMatchesData(t *testing.T) {
+	dir := testenv.DataDir(t, "dane")
+	want, err := Load(t.Context(), dir, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadEmbedded(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.File != EmbeddedFile {
+		t.Errorf("got file %q, want %q", got.File, EmbeddedFile)
+	}
+	got.File = want.File
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("embedded test split differs from %s (-data +embedded):\n%s", want.File, diff)
+	}
+}
+
+func TestLoadEmbedded(t *testing.T) {
+	c, err := LoadEmbedded(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hvingelby et al. (2020), via issue 2: test LOC 96, PER 180, ORG 161, MISC 121.
+	want := benchmarks.Stats{
+		Dataset: Name, Split: "test", Sentences: 565, Tokens: 10023,
+		Entities: map[string]int{"LOC": 96, "PER": 180, "ORG": 161, "MISC": 121},
+	}
+	if diff := cmp.Diff(want, c.Stats()); diff != "" {
+		t.Errorf("stats (-want +got):\n%s", diff)
+	}
+	if got, want := c.Sentences[0].ID, "test-s1"; got != want {
+		t.Errorf("got first ID %q, want %q", got, want)
+	}
+}
+
+func checkCorpus(t *testing.T, c *benchmarks.Corpus, err error) {
+	t.Helper()
+	if err != nil {
+		var pe *benchmarks.ParseError
+		if !errors.As(err, &pe) {
+			t.Fatalf("got error %v of type %T, want a *benchmarks.ParseError", err, err)
+		}
+		return
+	}
+	if len(c.Sentences) == 0 {
+		t.Fatal("got no sentences and no error")
+	}
+	for _, s := range c.Sentences {
+		if len(s.Words) == 0 || len(s.Words) != len(s.Tags) || s.ID == "" {
+			t.Fatalf("sentence %q: got %d words and %d tags", s.ID, len(s.Words), len(s.Tags))
+		}
+	}
+	c.Stats()
+}
+
+func FuzzDaneCoNLLU(f *testing.F) {
+	for _, seed := range []string{
+		conllu,
+		"1\tHans\t_\t_\t_\t_\t_\t_\t_\tname=B-PER\n2\tbor\t_\t_\t_\t_\t_\t_\tname=O\n",
+		"# sent_id = a\n\n",
+		"1-2\ta\t_\t_\t_\t_\t_\t_\t_\t_\n",
+		"0\ta\t_\t_\t_\t_\t_\t_\t_\tname=I-X|name=O\n",
+		"",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		c, err := ReadCoNLLU(context.Background(), strings.NewReader(input), "fuzz", "test")
+		checkCorpus(t, c, err)
+	})
+}
+
+func FuzzDaneJSONL(f *testing.F) {
+	for _, seed := range []string{
+		`{"tokens": ["Hans", "bor"], "ner_tags": ["B-PER", "O"]}` + "\n" + `{"tokens": ["DSB"], "ner_tags": ["I-ORG"]}`,
+		`{"tokens": ["a", "b"], "ner_tags": ["O"]}`,
+		`{"tokens": [""], "ner_tags": ["O"]}`,
+		`{"tokens": null, "ner_tags": null}`,
+		`[1]`,
+		"",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		c, err := ReadJSONL(context.Background(), strings.NewReader(input), "fuzz", "test")
+		checkCorpus(t, c, err)
+	})
+}
