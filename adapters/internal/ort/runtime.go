@@ -1,0 +1,106 @@
+package ort
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	onnxruntime "github.com/yalue/onnxruntime_go"
+)
+
+// LibraryName is the file name of the ONNX Runtime shared library that
+// nerbench loads at run time.
+const LibraryName = "libonnxruntime.so.1"
+
+// LibraryEnv names the environment variable that, when set, gives the full
+// path of the ONNX Runtime shared library.
+const LibraryEnv = "ONNXRUNTIME_SHARED_LIBRARY_PATH"
+
+// ErrNoLibrary is wrapped by the error returned when the ONNX Runtime shared
+// library cannot be found or loaded.
+var ErrNoLibrary = errors.New("ONNX Runtime library not found")
+
+// LibraryCandidates lists, in order, the paths at which nerbench looks for the
+// ONNX Runtime shared library:
+//
+//  1. $ONNXRUNTIME_SHARED_LIBRARY_PATH, when set (the only candidate then);
+//  2. libonnxruntime.so.1 in the folder of the running executable, where
+//     `make setup` and `make build` put it (bin/);
+//  3. $XDG_DATA_HOME/nerbench/lib/libonnxruntime.so.1, with XDG_DATA_HOME
+//     defaulting to ~/.local/share.
+func LibraryCandidates() []string {
+	if p := os.Getenv(LibraryEnv); p != "" {
+		return []string{p}
+	}
+	var out []string
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		out = append(out, filepath.Join(filepath.Dir(exe), LibraryName))
+	}
+	data := os.Getenv("XDG_DATA_HOME")
+	if data == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			data = filepath.Join(home, ".local", "share")
+		}
+	}
+	if data != "" {
+		out = append(out, filepath.Join(data, "nerbench", "lib", LibraryName))
+	}
+	return out
+}
+
+// LibraryPath returns the first of LibraryCandidates that exists. Its error
+// wraps ErrNoLibrary and says how to get the library.
+func LibraryPath() (string, error) {
+	cands := LibraryCandidates()
+	for _, p := range cands {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: looked for %s; run `make setup` in the nerbench "+
+		"repository (it puts %s in bin/, beside the nerbench binary), copy the library to "+
+		"$XDG_DATA_HOME/nerbench/lib/, or set %s to its path",
+		ErrNoLibrary, strings.Join(cands, ", "), LibraryName, LibraryEnv)
+}
+
+var (
+	envOnce sync.Once
+	envErr  error
+	envPath string
+)
+
+// initRuntime loads the ONNX Runtime library and creates its environment,
+// once per process. The environment lives until the process exits: sessions
+// of several models share it, so no Model destroys it.
+func initRuntime() (string, error) {
+	envOnce.Do(func() {
+		if onnxruntime.IsInitialized() {
+			envPath = "(initialised elsewhere)"
+			return
+		}
+		envPath, envErr = LibraryPath()
+		if envErr != nil {
+			return
+		}
+		onnxruntime.SetSharedLibraryPath(envPath)
+		if err := onnxruntime.InitializeEnvironment(onnxruntime.WithLogLevelError()); err != nil {
+			envErr = fmt.Errorf("%w: load %s: %w", ErrNoLibrary, envPath, err)
+		}
+	})
+	return envPath, envErr
+}
+
+// RuntimeVersion returns the version of the loaded ONNX Runtime library,
+// loading it first when needed.
+func RuntimeVersion() (string, error) {
+	if _, err := initRuntime(); err != nil {
+		return "", err
+	}
+	return onnxruntime.GetVersion(), nil
+}

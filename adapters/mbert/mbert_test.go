@@ -1,0 +1,81 @@
+//go:build ort
+
+package mbert
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nerbench/nerbench/adapters/internal/ort"
+	"github.com/nerbench/nerbench/benchmarks"
+)
+
+var _ benchmarks.Tagger = (*Model)(nil)
+
+func requireRuntime(t *testing.T) {
+	t.Helper()
+	if os.Getenv(ort.LibraryEnv) == "" {
+		t.Fatalf("%s is unset; point it at libonnxruntime.so.1 (make setup puts it in bin/)", ort.LibraryEnv)
+	}
+}
+
+// TestLoad tags with the fixture export testdata/mbert, a table model with
+// this adapter's labels written by adapters/internal/ort/testdata/generate.py:
+// lexicon words get their label, every other word O.
+func TestLoad(t *testing.T) {
+	requireRuntime(t)
+	m, err := Load(t.Context(), "testdata/mbert", Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	got, err := m.Tag(t.Context(), [][]string{{"JENS", "Hansen", "og", "Novo", "Nordisk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([][]string{{"B-PER", "I-PER", "O", "B-ORG", "I-ORG"}}, got); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"LOC", "MISC", "ORG", "PER"}, m.Types()); diff != "" {
+		t.Errorf("types (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(Describe().Types(), m.Types()); diff != "" {
+		t.Errorf("types of Describe (-want +got):\n%s", diff)
+	}
+	if info := m.Info(); info.Spec.Name != Name || info.Spec.ModelID != ModelID {
+		t.Errorf("info: got %s %s, want %s %s", info.Spec.Name, info.Spec.ModelID, Name, ModelID)
+	}
+}
+
+// TestWrongExport loads the dabert fixture, whose entity types differ.
+func TestWrongExport(t *testing.T) {
+	requireRuntime(t)
+	m, err := Load(t.Context(), "../dabert/testdata/dabert", Config{})
+	if err == nil {
+		m.Close()
+		t.Fatal("got no error, want ort.ErrLabel")
+	}
+	if !errors.Is(err, ort.ErrLabel) {
+		t.Errorf("got %v, want ort.ErrLabel", err)
+	}
+}
+
+// TestWithoutMISC scores on a dataset without MISC (WikiANN): MISC mapped
+// to O passes the label check.
+func TestWithoutMISC(t *testing.T) {
+	requireRuntime(t)
+	m, err := Load(t.Context(), "testdata/mbert", Config{Types: []string{"LOC", "ORG", "PER"}, LabelMap: map[string]string{"MISC": "O"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	if diff := cmp.Diff([]string{"LOC", "ORG", "PER"}, m.Types()); diff != "" {
+		t.Errorf("types (-want +got):\n%s", diff)
+	}
+	if _, err := Load(t.Context(), "testdata/mbert", Config{Types: []string{"LOC", "ORG", "PER"}}); !errors.Is(err, ort.ErrLabel) {
+		t.Errorf("no MISC mapping: got %v, want ort.ErrLabel", err)
+	}
+}
