@@ -75,6 +75,13 @@ $XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	root.AddCommand(
 		newVersionCmd(s),
+		newRunCmd(s, nil),
+		newModelsCmd(s),
+		newTrainCmd(s, nil),
+		newDataCmd(s),
+		newBenchCmd(s, nil),
+		newScoreCmd(s, nil),
+		newCompareCmd(s, nil),
 	)
 	return root
 }

@@ -69,7 +69,21 @@ type Spec struct {
 	Unavailable string
 	// Load opens the model from dir, its folder in the models folder (empty
 	// for embedded models).
-	Load func(ctx context.Context, dir string) (*Loaded, error)
+	Load func(ctx context.Context, dir string, opts LoadOptions) (*Loaded, error)
+}
+
+// LoadOptions are the run-time settings a user may give any model. The zero
+// value lets each adapter use its defaults.
+type LoadOptions struct {
+	// BatchSize is the adapter's own batch size (0: the adapter's default).
+	BatchSize int
+	// Threads is the number of compute threads (0: the runtime chooses).
+	Threads int
+	// Device is "cpu" or "cuda" ("" means cpu). Adapters that cannot use
+	// the device run on the CPU and say so.
+	Device string
+	// Log receives notes, such as a fallback to the CPU.
+	Log io.Writer
 }
 
 // PredictsMISC reports whether the model predicts the MISC type.
@@ -133,7 +147,7 @@ func (r *Registry) Availability(s *Spec, modelsDir string) (ok bool, why string)
 }
 
 // Open loads the model called name from modelsDir.
-func (r *Registry) Open(ctx context.Context, name, modelsDir string) (*Spec, *Loaded, error) {
+func (r *Registry) Open(ctx context.Context, name, modelsDir string, opts LoadOptions) (*Spec, *Loaded, error) {
 	s, err := r.Lookup(name)
 	if err != nil {
 		return nil, nil, err
@@ -146,7 +160,7 @@ func (r *Registry) Open(ctx context.Context, name, modelsDir string) (*Spec, *Lo
 	if !s.Embedded {
 		dir = filepath.Join(modelsDir, s.Name)
 	}
-	l, err := s.Load(ctx, dir)
+	l, err := s.Load(ctx, dir, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load model %s: %w", name, err)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func testRegistry() *Registry {
-	load := func(context.Context, string) (*Loaded, error) { return &Loaded{}, nil }
+	load := func(context.Context, string, LoadOptions) (*Loaded, error) { return &Loaded{}, nil }
 	return New(
 		&Spec{Name: "emb", Embedded: true, Load: load},
 		&Spec{Name: "folder", Get: "run the export", Load: load},
@@ -51,7 +51,7 @@ func TestAvailability(t *testing.T) {
 			t.Errorf("%s in %s: got %v %q, want %v containing %q", tc.name, tc.modelsDir, ok, why, tc.wantOK, tc.wantWhy)
 		}
 	}
-	if _, _, err := r.Open(t.Context(), "notag", dir); !errors.Is(err, ErrUnavailable) {
+	if _, _, err := r.Open(t.Context(), "notag", dir, LoadOptions{}); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("got %v, want ErrUnavailable", err)
 	}
 }

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Regenerates the *.conlleval golden files of this folder by running
+# conlleval.pl (version 2004-01-26, e.g. chakki-works/seqeval
+# tests/conlleval.pl) on every *.txt input. conlleval.pl is not part of
+# nerbench; pass its path:
+#
+#   sh regen-conlleval.sh /path/to/conlleval.pl
+#
+# conlleval.pl exits 1 on inputs it rejects; their golden files are not
+# written.
+set -eu
+script=${1:?usage: regen-conlleval.sh /path/to/conlleval.pl}
+cd "$(dirname "$0")"
+for f in *.txt; do
+	if perl "$script" <"$f" >"${f%.txt}.conlleval.tmp"; then
+		mv "${f%.txt}.conlleval.tmp" "${f%.txt}.conlleval"
+	else
+		rm -f "${f%.txt}.conlleval.tmp"
+		echo "conlleval.pl rejected $f" >&2
+	fi
+done

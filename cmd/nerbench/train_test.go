@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nerbench/nerbench/adapters/baseline"
+)
+
+func TestTrainFlags(t *testing.T) {
+	def := baseline.TrainConfig{}.Resolved()
+	defaults := trainOptions{
+		model: "baseline", dataset: "dane", file: "baseline-dane.nbm.gz", output: "text",
+		seed: def.Seed, maxEpochs: def.MaxEpochs, patience: def.Patience, minCount: def.MinCount,
+		gazLen: def.GazetteerMaxLen, bags: def.Bags, prune: def.Prune,
+	}
+	tests := []struct {
+		name string
+		args []string
+		want func(o *trainOptions)
+	}{
+		{"defaults", []string{"baseline", "--dataset", "dane"}, func(*trainOptions) {}},
+		{"conll2003 default file", []string{"baseline", "--dataset", "conll2003"}, func(o *trainOptions) {
+			o.dataset, o.file = "conll2003", "baseline-conll2003.nbm.gz"
+		}},
+		{"every setting", []string{"baseline", "--dataset", "dane", "--data-dir", "/d", "--out", "m.gz", "-o", "json",
+			"--seed", "7", "--max-epochs", "9", "--patience", "-1", "--min-count", "2", "--gazetteer-max-len", "3",
+			"--bags", "4", "--prune", "0.5"}, func(o *trainOptions) {
+			o.dataDir, o.file, o.output = "/d", "m.gz", "json"
+			o.seed, o.maxEpochs, o.patience, o.minCount, o.gazLen, o.bags, o.prune = 7, 9, -1, 2, 3, 4, 0.5
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got *trainOptions
+			cmd := newTrainCmd(&streams{}, func(_ context.Context, o *trainOptions) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(tc.args)
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			got.out = nil
+			want := defaults
+			tc.want(&want)
+			if diff := cmp.Diff(want, *got, cmp.AllowUnexported(trainOptions{})); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTrainUsageErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		message string
+	}{
+		{"no model", []string{"train", "--dataset", "dane"}, "train takes one model name (baseline), got 0 arguments"},
+		{"unknown model", []string{"train", "crf", "--dataset", "dane"}, `unknown model "crf": only "baseline" can be trained`},
+		{"no dataset", []string{"train", "baseline"}, "--dataset is required: want dane or conll2003"},
+		{"unknown dataset", []string{"train", "baseline", "--dataset", "plank"}, `--dataset "plank": want dane or conll2003`},
+		{"bad output", []string{"train", "baseline", "--dataset", "dane", "--output", "csv"}, `--output "csv": want text or json`},
+		{"bad seed", []string{"train", "baseline", "--dataset", "dane", "--seed", "-1"}, `invalid argument "-1" for "--seed"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tc.args, strings.NewReader(""), &stdout, &stderr)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, exitUsage, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tc.message) {
+				t.Errorf("stderr %q, want it to contain %q", stderr.String(), tc.message)
+			}
+		})
+	}
+}
+
+// writeDaNE writes a tiny DaNE data folder in the CoNLL-U layout of the
+// official release (name=TAG in the MISC column) and returns the data
+// folder.
+func writeDaNE(t *testing.T) string {
+	t.Helper()
+	sents := []struct{ words, tags string }{
+		{"Anders Fogh Rasmussen besøgte København i går .", "B-PER I-PER I-PER O B-LOC O O O"},
+		{"Mette Frederiksen talte med Novo Nordisk om Aarhus .", "B-PER I-PER O O B-ORG I-ORG O B-LOC O"},
+		{"Politiken skrev om Danske Bank og Mærsk .", "B-ORG O O B-ORG I-ORG O B-ORG O"},
+		{"De danske spillere vandt VM i håndbold .", "O B-MISC O O B-MISC O O O"},
+		{"Jens Hansen flyttede fra Aalborg til Esbjerg .", "B-PER I-PER O O B-LOC O B-LOC O"},
+	}
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "dane"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for split, idx := range map[string][]int{"train": {0, 1, 2, 3}, "dev": {4}} {
+		var b strings.Builder
+		for n, i := range idx {
+			fmt.Fprintf(&b, "# sent_id = %s-s%d\n", split, n+1)
+			tags := strings.Fields(sents[i].tags)
+			for j, w := range strings.Fields(sents[i].words) {
+				fmt.Fprintf(&b, "%d\t%s\t_\t_\t_\t_\t_\t_\t_\tname=%s\n", j+1, w, tags[j])
+			}
+			b.WriteString("\n")
+		}
+		if err := os.WriteFile(filepath.Join(dir, "dane", "ddt."+split+".conllu"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestTrainRun(t *testing.T) {
+	data := writeDaNE(t)
+	out := t.TempDir()
+	args := func(file string, extra ...string) []string {
+		return append([]string{"train", "baseline", "--dataset", "dane", "--data-dir", data, "--out", file, "--max-epochs", "3"}, extra...)
+	}
+	var stdout, stderr bytes.Buffer
+	first := filepath.Join(out, "a.nbm.gz")
+	if code := run(t.Context(), args(first), strings.NewReader(""), &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d, want %d; stderr:\n%s", code, exitOK, stderr.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "wrote "+first+" (") {
+		t.Errorf("stdout %q, want it to start with %q", stdout.String(), "wrote "+first)
+	}
+	if !strings.Contains(stderr.String(), "training baseline on dane train (4 sentences), selecting on dev (1 sentences)\nepoch 1: dev micro-F1 ") {
+		t.Errorf("stderr lacks the progress lines:\n%s", stderr.String())
+	}
+	m, err := baseline.Load(t.Context(), first, baseline.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Provenance()
+	wantCmd := "nerbench train baseline --dataset dane --seed 0 --max-epochs 3 --patience 6 --min-count 1 --gazetteer-max-len 6 --bags 1 --prune 0.05"
+	if p.Command != wantCmd || p.Dataset != "dane" || p.TrainSentences != 4 || p.DevSentences != 1 {
+		t.Errorf("provenance %+v, want command %q, dataset dane, 4 train and 1 dev sentences", p, wantCmd)
+	}
+
+	// The same command again gives the same bytes; --output json reports
+	// the file and its provenance.
+	stdout.Reset()
+	second := filepath.Join(out, "b.nbm.gz")
+	if code := run(t.Context(), args(second, "-o", "json"), strings.NewReader(""), &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d, want %d; stderr:\n%s", code, exitOK, stderr.String())
+	}
+	a, _ := os.ReadFile(first)
+	b, _ := os.ReadFile(second)
+	if !bytes.Equal(a, b) {
+		t.Error("training twice with the same settings gave different files")
+	}
+	var sum trainSummary
+	if err := json.Unmarshal(stdout.Bytes(), &sum); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout.String())
+	}
+	if sum.File != second || sum.Bytes != int64(len(b)) || sum.Provenance.Command != wantCmd {
+		t.Errorf("summary %+v, want file %s, %d bytes, command %q", sum, second, len(b), wantCmd)
+	}
+}
+
+func TestTrainMissingData(t *testing.T) {
+	data := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"train", "baseline", "--dataset", "dane", "--data-dir", data, "--out", filepath.Join(data, "m.gz")},
+		strings.NewReader(""), &stdout, &stderr)
+	if code != exitError {
+		t.Errorf("exit code %d, want %d", code, exitError)
+	}
+	want := filepath.Join(data, "dane", "ddt.train.conllu")
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q, want it to name %s", stderr.String(), want)
+	}
+	if _, err := os.Stat(filepath.Join(data, "m.gz")); err == nil {
+		t.Error("a model file was written although training failed")
+	}
+}
