@@ -14,7 +14,7 @@ NERBENCH_DATA ?= $(abspath $(wildcard ../shared/data))
 export NERBENCH_DATA
 export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(abspath $(ORT_LIB))
 
-.PHONY: help setup build run test vet fmt-check golden fuzz bench clean
+.PHONY: help setup build run test vet fmt-check golden fuzz bench baseline-model clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ fuzz: ## fuzz every target for FUZZTIME each (default 1m)
 	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-1m} $$pkg || exit 1; \
 	  done; \
 	done
+
+baseline-model: ## retrain the embedded baseline model from NERBENCH_DATA (deterministic)
+	cd adapters/baseline && $(GO) generate
 
 bench: ## run the Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
