@@ -7,6 +7,7 @@ import (
 
 	"github.com/nerbench/nerbench/adapters/baseline"
 	"github.com/nerbench/nerbench/benchmarks"
+	"github.com/nerbench/nerbench/benchmarks/conll2003"
 	"github.com/nerbench/nerbench/benchmarks/dane"
 	"github.com/nerbench/nerbench/benchmarks/plank"
 	goldenfile "github.com/nerbench/nerbench/internal/golden"
@@ -23,6 +24,12 @@ func predictBaseline(t *testing.T, ds *benchmarks.Dataset, c *benchmarks.Corpus)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return predictWith(t, m, ds, c)
+}
+
+// predictWith runs m on c and scores the predictions.
+func predictWith(t *testing.T, m *baseline.Model, ds *benchmarks.Dataset, c *benchmarks.Corpus) ([][]string, *results.File) {
+	t.Helper()
 	t.Cleanup(func() { m.Close() })
 	pred, err := benchmarks.Predict(t.Context(), m, c.Sentences, 0, nil)
 	if err != nil {
@@ -53,6 +60,31 @@ func TestBaselinePlankTest(t *testing.T) {
 	}
 	_, f := predictBaseline(t, &plank.Dataset, c)
 	goldenfile.Check(t, "baseline_plank_test.golden", f.Golden())
+}
+
+// TestBaselineCoNLL2003Test trains the English baseline with the default
+// settings (training is deterministic, about 10 s of CPU) and guards its
+// CoNLL-2003 test scores. The model is not embedded: it is derived from
+// Reuters text, which the project does not redistribute.
+func TestBaselineCoNLL2003Test(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model; skipped in -short mode")
+	}
+	dir := testenv.DataDir(t, "conll2003")
+	load := func(split string) *benchmarks.Corpus {
+		c, err := conll2003.Load(t.Context(), dir, split)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	train, dev, test := load("train"), load("dev"), load("test")
+	m, err := baseline.Train(t.Context(), train.Sentences, dev.Sentences, baseline.TrainConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, f := predictWith(t, m, &conll2003.Dataset, test)
+	goldenfile.Check(t, "baseline-en_conll2003_test.golden", f.Golden())
 }
 
 // checkReports guards the scorer's three report formats on real

@@ -245,7 +245,15 @@ func runRun(ctx context.Context, opts *runOptions) error {
 }
 
 // resultPath is where the result of model on a dataset split is written.
+// Characters that are awkward in file names (the ':' of "dir:NAME") become
+// '-'.
 func resultPath(dir, dataset, split, model string) string {
+	model = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:/\ `, r) {
+			return '-'
+		}
+		return r
+	}, model)
 	return filepath.Join(dir, fmt.Sprintf("%s_%s_%s.json", dataset, split, model))
 }
 
