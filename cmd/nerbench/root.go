@@ -44,12 +44,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "nerbench: %v\n", err)
+	code := exitCode(err)
+	if code == exitUsage {
+		fmt.Fprintln(stderr, "Run 'nerbench --help' for usage.")
+	}
+	return code
+}
+
+// exitCode maps an error returned by a command to the process exit code.
+func exitCode(err error) int {
 	var fe *flagError
 	switch {
+	case err == nil:
+		return exitOK
 	case errors.Is(err, context.Canceled):
 		return exitCancelled
 	case errors.As(err, &fe):
-		fmt.Fprintln(stderr, "Run 'nerbench --help' for usage.")
 		return exitUsage
 	}
 	return exitError

@@ -43,6 +43,8 @@ type runOptions struct {
 	threads    int
 	device     string
 	command    []string
+	// reg is the model registry; nil means registry(). Tests set it.
+	reg *models.Registry
 }
 
 func newRunCmd(s *streams, runF func(context.Context, *runOptions) error) *cobra.Command {
@@ -192,7 +194,10 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if opts.device != "cpu" && opts.device != "cuda" {
 		return flagErrorf("--device %q: want cpu or cuda", opts.device)
 	}
-	reg := registry()
+	reg := opts.reg
+	if reg == nil {
+		reg = registry()
+	}
 	var extra []*models.Spec
 	for _, d := range opts.modelDirs {
 		extra = append(extra, modelDirSpec(d))

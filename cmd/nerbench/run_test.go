@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/results"
 )
 
@@ -203,5 +204,59 @@ func TestRunStrictMode(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "dane_test_baseline.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// cancelTagger cancels the run when it is asked to tag, as Ctrl-C would.
+type cancelTagger struct{ cancel context.CancelFunc }
+
+func (c cancelTagger) Tag(ctx context.Context, s [][]string) ([][]string, error) {
+	c.cancel()
+	return nil, ctx.Err()
+}
+
+func (cancelTagger) Close() error { return nil }
+
+// TestRunInterruptKeepsFinishedResults interrupts the second model of a run
+// and checks that the first model's result file is complete.
+func TestRunInterruptKeepsFinishedResults(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	base, err := registry().Lookup("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	interrupted := &models.Spec{
+		Name: "interrupted", Embedded: true, Types: []string{"PER"},
+		Load: func(context.Context, string, models.LoadOptions) (*models.Loaded, error) {
+			return &models.Loaded{Model: cancelTagger{cancel}, Hash: "sha256:00"}, nil
+		},
+	}
+	dir := t.TempDir()
+	s, out, _ := testStreams()
+	opts := &runOptions{
+		out: s, dataset: "dane", split: "test", models: []string{"baseline", "interrupted"},
+		dataDir: t.TempDir(), resultsDir: dir, output: "text", mode: "default",
+		resamples: 50, device: "cpu", reg: models.New(base, interrupted),
+	}
+	err = runRun(ctx, opts)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if _, err := results.Load(filepath.Join(dir, "dane_test_baseline.json")); err != nil {
+		t.Errorf("the finished model's result is lost: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dane_test_interrupted.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("got %v for the interrupted model's result, want no file", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("got %d files in the results folder, want 1 (no temporary files)", len(entries))
+	}
+	if !strings.Contains(out.String(), "baseline") {
+		t.Errorf("got output %q, want the finished model's row", out.String())
+	}
+	if code := exitCode(err); code != exitCancelled {
+		t.Errorf("got exit code %d, want %d", code, exitCancelled)
 	}
 }
