@@ -20,10 +20,7 @@ package conll2003
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/benchmarks/internal/columns"
@@ -55,17 +52,7 @@ var Dataset = benchmarks.Dataset{
 // Load reads split ("train", "dev" or "test") from dir, the folder that
 // holds eng.train, eng.testa and eng.testb.
 func Load(ctx context.Context, dir, split string) (*benchmarks.Corpus, error) {
-	name, ok := Files[split]
-	if !ok {
-		return nil, columns.SplitError(Name, split, splits)
-	}
-	path := filepath.Join(dir, name)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load %s %s: %w", Name, split, err)
-	}
-	defer f.Close()
-	return Read(ctx, f, path, split)
+	return columns.LoadSplit(ctx, Name, dir, split, Files, splits, Read)
 }
 
 // Read parses one split in the CoNLL-2003 format from r; file names the

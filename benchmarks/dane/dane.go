@@ -52,17 +52,7 @@ var Dataset = benchmarks.Dataset{
 // Load reads split ("train", "dev" or "test") from dir, the folder that
 // holds ddt.train.conllu, ddt.dev.conllu and ddt.test.conllu.
 func Load(ctx context.Context, dir, split string) (*benchmarks.Corpus, error) {
-	name, ok := Files[split]
-	if !ok {
-		return nil, columns.SplitError(Name, split, splits)
-	}
-	path := filepath.Join(dir, name)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load %s %s: %w", Name, split, err)
-	}
-	defer f.Close()
-	return ReadCoNLLU(ctx, f, path, split)
+	return columns.LoadSplit(ctx, Name, dir, split, Files, splits, ReadCoNLLU)
 }
 
 //go:embed embedded/ddt.test.conllu

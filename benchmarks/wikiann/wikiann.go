@@ -19,11 +19,7 @@ package wikiann
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/nerbench/nerbench/benchmarks"
@@ -35,6 +31,10 @@ const Name = "wikiann"
 
 // Prefix is the language prefix before every word in the Danish files.
 const Prefix = "da:"
+
+// files maps each split to its file name: the Rahimi et al. archive names
+// its files after the splits.
+var files = map[string]string{"train": "train", "dev": "dev", "test": "test"}
 
 // splits lists the split names in their conventional order.
 var splits = []string{"train", "dev", "test"}
@@ -52,16 +52,7 @@ var Dataset = benchmarks.Dataset{
 // Load reads split ("train", "dev" or "test") from dir, the folder that
 // holds the files train, dev and test of da.tar.gz.
 func Load(ctx context.Context, dir, split string) (*benchmarks.Corpus, error) {
-	if !slices.Contains(splits, split) {
-		return nil, columns.SplitError(Name, split, splits)
-	}
-	path := filepath.Join(dir, split)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load %s %s: %w", Name, split, err)
-	}
-	defer f.Close()
-	return Read(ctx, f, path, split)
+	return columns.LoadSplit(ctx, Name, dir, split, files, splits, Read)
 }
 
 // Read parses one split in the WikiANN format from r; file names the input

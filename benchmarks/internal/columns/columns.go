@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -49,6 +51,26 @@ func Errorf(file string, line int, sentinel error, format string, args ...any) *
 // it wraps benchmarks.ErrSplit and lists the valid names.
 func SplitError(dataset, split string, valid []string) error {
 	return fmt.Errorf("%s: %w %q: want one of %s", dataset, benchmarks.ErrSplit, split, strings.Join(valid, ", "))
+}
+
+// ReadFunc parses one split from r; file names the input in errors.
+type ReadFunc func(ctx context.Context, r io.Reader, file, split string) (*benchmarks.Corpus, error)
+
+// LoadSplit opens the file of split inside dir and parses it with read.
+// files maps each split name to its file name, and splits lists the split
+// names in their conventional order for the error about an unknown split.
+func LoadSplit(ctx context.Context, dataset, dir, split string, files map[string]string, splits []string, read ReadFunc) (*benchmarks.Corpus, error) {
+	name, ok := files[split]
+	if !ok {
+		return nil, SplitError(dataset, split, splits)
+	}
+	path := filepath.Join(dir, name)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load %s %s: %w", dataset, split, err)
+	}
+	defer f.Close()
+	return read(ctx, f, path, split)
 }
 
 // CheckTag reports whether tag is "O", "B-X" or "I-X" with a non-empty type
