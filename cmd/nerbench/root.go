@@ -92,6 +92,9 @@ $XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
 		newBenchCmd(s, nil),
 		newScoreCmd(s, nil),
 		newCompareCmd(s, nil),
+		newCopredictionCmd(s, nil),
+		newErrorsCmd(s, nil),
+		newReportCmd(s, nil),
 	)
 	return root
 }
