@@ -327,7 +327,7 @@ func TestCopredictionErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := &copredictionOptions{out: s, src: embeddedSource(t, dir), a: "baseline", b: "copy", output: table.Text}
-	if err := runCoprediction(t.Context(), opts); err == nil || !strings.Contains(err.Error(), "other data") {
-		t.Errorf("got %v, want an error about other data", err)
+	if err := runCoprediction(t.Context(), opts); err == nil || !strings.Contains(err.Error(), "the dataset changed") {
+		t.Errorf("got %v, want an error saying the dataset changed", err)
 	}
 }

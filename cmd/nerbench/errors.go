@@ -90,7 +90,7 @@ see 'go doc ./cmd/nerbench ErrorsJSON'.`,
 			return runErrors(cmd.Context(), opts)
 		},
 	}
-	opts.src.addFlags(cmd.Flags())
+	opts.src.addFlags(cmd.Flags(), "dane")
 	cmd.Flags().IntVarP(&opts.examples, "examples", "n", 3, "example sentences per error kind")
 	cmd.Flags().BoolVar(&opts.figures, "figures", false, "also draw the confusion matrix as a heat map, PNG and SVG, in <results-dir>/figures")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text, markdown or json")

@@ -77,7 +77,7 @@ func modelDirSpec(dir string) *models.Spec {
 		Title:     dir,
 		ID:        dir,
 		TrainedOn: "unknown",
-		Get:       "given with --model-dir",
+		Get:       givenWithModelDir,
 		Embedded:  true, // loaded from its own path, not the models folder
 		Load: func(ctx context.Context, _ string, o models.LoadOptions) (*models.Loaded, error) {
 			return loadONNX(ctx, dir, hfonnx.Spec{Name: strings.TrimPrefix(name, "dir:")}, o)

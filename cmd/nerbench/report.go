@@ -275,7 +275,7 @@ func (w *reportWriter) group(ctx context.Context, g *resultGroup) error {
 		return nil
 	}
 	for _, f := range g.files {
-		if why := matchesCorpus(f, corpus); why != "" {
+		if _, why := f.CachedPredictions(corpus, f.Model.Hash); why != "" {
 			return fmt.Errorf("result of %s on %s %s: %s", f.Model.Name, g.ds.Name, g.split, why)
 		}
 	}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/benchmarks/dane"
-	"github.com/nerbench/nerbench/confidence"
 	"github.com/nerbench/nerbench/internal/datadir"
 	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/results"
@@ -25,26 +24,14 @@ import (
 )
 
 type runOptions struct {
-	out        *streams
-	dataset    string
-	split      string
-	models     []string
-	modelsDir  string
-	dataDir    string
-	resultsDir string
-	resume     bool
-	output     string
-	mode       string
-	scheme     string
-	seed       uint64
-	resamples  int
-	batchSize  int
-	modelDirs  []string
-	threads    int
-	device     string
-	command    []string
-	// reg is the model registry; nil means registry(). Tests set it.
-	reg *models.Registry
+	out     *streams
+	src     sourceOptions
+	models  []string
+	resume  bool
+	output  string
+	mode    string
+	scheme  string
+	command []string
 }
 
 func newRunCmd(s *streams, runF func(context.Context, *runOptions) error) *cobra.Command {
@@ -81,9 +68,6 @@ test run uses it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.command = append([]string{"nerbench"}, os.Args[1:]...)
-			if opts.dataset == "" {
-				return flagErrorf("--dataset is required (want %s)", strings.Join(dataDatasetNames(), ", "))
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -91,22 +75,12 @@ test run uses it.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.dataset, "dataset", "d", "", "benchmark: "+strings.Join(dataDatasetNames(), ", ")+" (required)")
-	f.StringVar(&opts.split, "split", "test", "split to score")
+	opts.src.addFlags(f, "")
 	f.StringSliceVarP(&opts.models, "model", "m", nil, "models to run, comma-separated (default: every available model)")
-	f.StringVar(&opts.modelsDir, "models-dir", "", "models folder (default $NERBENCH_MODELS, then $XDG_DATA_HOME/nerbench/models)")
-	f.StringVar(&opts.dataDir, "data-dir", "", "data folder (default $NERBENCH_DATA, then $XDG_CACHE_HOME/nerbench)")
-	f.StringVar(&opts.resultsDir, "results-dir", "nerbench-results", "folder for the result files")
 	f.BoolVar(&opts.resume, "resume", false, "reuse valid cached predictions from the results folder")
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: text, markdown, csv, latex or json")
 	f.StringVar(&opts.mode, "mode", "default", "chunker: default (conlleval rules) or strict")
 	f.StringVar(&opts.scheme, "scheme", "", "tagging scheme of strict mode: IOB1, IOB2, IOE1, IOE2, IOBES or BILOU (default IOB2 in strict mode)")
-	f.Uint64Var(&opts.seed, "seed", 0, "bootstrap seed")
-	f.IntVar(&opts.resamples, "resamples", confidence.DefaultResamples, "bootstrap resamples")
-	f.IntVar(&opts.batchSize, "batch-size", benchmarks.DefaultBatchSize, "sentences per prediction batch")
-	f.StringArrayVar(&opts.modelDirs, "model-dir", nil, "also run the Hugging Face ONNX export in this folder (repeatable); its name is dir:<folder name>")
-	f.IntVar(&opts.threads, "threads", 0, "compute threads of each model (0: the runtime chooses)")
-	f.StringVar(&opts.device, "device", "cpu", "cpu or cuda (models that cannot use CUDA fall back on the CPU and say so)")
 	_ = cmd.RegisterFlagCompletionFunc("dataset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return dataDatasetNames(), cobra.ShellCompDirectiveNoFileComp
 	})
@@ -153,7 +127,7 @@ func parseScoring(opts *runOptions) (results.Options, error) {
 	if err != nil {
 		return results.Options{}, &flagError{err}
 	}
-	ro := results.Options{Mode: mode, CI: confidence.Config{Seed: opts.seed, Resamples: opts.resamples}}
+	ro := results.Options{Mode: mode}
 	switch {
 	case mode == seqeval.Strict && opts.scheme == "":
 		ro.Scheme = seqeval.IOB2
@@ -165,9 +139,6 @@ func parseScoring(opts *runOptions) (results.Options, error) {
 			return results.Options{}, &flagError{err}
 		}
 	}
-	if opts.resamples < 1 {
-		return results.Options{}, flagErrorf("--resamples must be at least 1, got %d", opts.resamples)
-	}
 	return ro, nil
 }
 
@@ -176,65 +147,28 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return &flagError{err}
 	}
-	ds, err := findDataset(opts.dataset)
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(ds.Splits, opts.split) {
-		return flagErrorf("dataset %s has no split %q (want %s)", ds.Name, opts.split, strings.Join(ds.Splits, ", "))
-	}
 	scoring, err := parseScoring(opts)
 	if err != nil {
 		return err
 	}
-	modelsDir, err := models.Dir(opts.modelsDir)
+	src, err := openSource(ctx, opts.out, &opts.src, opts.command)
 	if err != nil {
 		return err
 	}
-	if opts.device != "cpu" && opts.device != "cuda" {
-		return flagErrorf("--device %q: want cpu or cuda", opts.device)
-	}
-	reg := opts.reg
-	if reg == nil {
-		reg = registry()
-	}
-	var extra []*models.Spec
-	for _, d := range opts.modelDirs {
-		extra = append(extra, modelDirSpec(d))
-	}
-	if len(extra) > 0 {
-		reg = models.New(append(reg.All(), extra...)...)
-	}
+	scoring.CI = src.ciConfig()
 	names := opts.models
-	if len(names) == 0 && len(extra) > 0 {
-		for _, s := range extra {
-			names = append(names, s.Name)
-		}
-	} else if len(names) == 0 {
-		for _, s := range reg.All() {
-			if ok, why := reg.Availability(s, modelsDir); ok {
-				names = append(names, s.Name)
-			} else {
-				fmt.Fprintf(opts.out.Err, "skipping %s: %s\n", s.Name, why)
-			}
-		}
+	if len(names) == 0 {
+		names = src.defaultModels()
 	}
 	for _, n := range names {
-		if _, err := reg.Lookup(n); err != nil {
+		if _, err := src.reg.Lookup(n); err != nil {
 			return &flagError{err}
 		}
-	}
-	corpus, err := loadCorpus(ctx, opts.out, ds, opts.dataDir, opts.split)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(opts.resultsDir, 0o755); err != nil {
-		return fmt.Errorf("results folder: %w", err)
 	}
 	var done []*results.File
 	var runErr error
 	for _, name := range names {
-		f, err := runModel(ctx, opts, reg, modelsDir, name, ds, corpus, scoring)
+		f, err := src.runModel(ctx, name, scoring, opts.resume)
 		if err != nil {
 			runErr = err
 			break
@@ -242,11 +176,32 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		done = append(done, f)
 	}
 	if len(done) > 0 {
-		if err := printRunTable(opts, format, ds, corpus, done); err != nil {
+		if err := printRunTable(opts, format, src.ds, src.corpus, done); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}
 	return runErr
+}
+
+// defaultModels returns the models a run without --model uses: those given
+// with --model-dir or --model-file when there are any, otherwise every
+// available registered model. It says on the error stream which ones it
+// skips and why.
+func (src *source) defaultModels() []string {
+	var given, avail []string
+	for _, s := range src.reg.All() {
+		if s.Get == givenWithModelDir || s.Get == givenWithModelFile {
+			given = append(given, s.Name)
+		} else if ok, why := src.reg.Availability(s, src.modelsDir); ok {
+			avail = append(avail, s.Name)
+		} else {
+			fmt.Fprintf(src.out.Err, "skipping %s: %s\n", s.Name, why)
+		}
+	}
+	if len(given) > 0 {
+		return given
+	}
+	return avail
 }
 
 // resultPath is where the result of model on a dataset split is written.
@@ -262,42 +217,49 @@ func resultPath(dir, dataset, split, model string) string {
 	return filepath.Join(dir, fmt.Sprintf("%s_%s_%s.json", dataset, split, model))
 }
 
-func runModel(ctx context.Context, opts *runOptions, reg *models.Registry, modelsDir, name string,
-	ds *benchmarks.Dataset, corpus *benchmarks.Corpus, scoring results.Options) (*results.File, error) {
-	spec, loaded, err := reg.Open(ctx, name, modelsDir, models.LoadOptions{Threads: opts.threads, Device: opts.device, Log: opts.out.Err})
+// runModel predicts with the model called name (or reuses the predictions
+// of a valid result file when resume is set), scores them, and writes the
+// result file atomically.
+func (src *source) runModel(ctx context.Context, name string, scoring results.Options, resume bool) (*results.File, error) {
+	o := src.opts
+	if err := os.MkdirAll(o.resultsDir, 0o755); err != nil {
+		return nil, fmt.Errorf("results folder: %w", err)
+	}
+	spec, loaded, err := src.reg.Open(ctx, name, src.modelsDir, models.LoadOptions{BatchSize: o.batchSize, Threads: o.threads, Device: o.device, Log: src.out.Err})
 	if err != nil {
 		return nil, err
 	}
 	defer loaded.Model.Close()
-	path := resultPath(opts.resultsDir, ds.Name, corpus.Split, name)
+	ds, corpus := src.ds, src.corpus
+	path := resultPath(o.resultsDir, ds.Name, corpus.Split, name)
 	var pred [][]string
-	if opts.resume {
+	if resume {
 		if old, err := results.Load(path); err == nil {
 			var why string
 			if pred, why = old.CachedPredictions(corpus, loaded.Hash); pred != nil {
-				fmt.Fprintf(opts.out.Err, "%s: reusing the predictions in %s\n", name, path)
+				fmt.Fprintf(src.out.Err, "%s: reusing the predictions in %s\n", name, path)
 			} else {
-				fmt.Fprintf(opts.out.Err, "%s: not reusing %s: %s\n", name, path, why)
+				fmt.Fprintf(src.out.Err, "%s: not reusing %s: %s\n", name, path, why)
 			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			fmt.Fprintf(opts.out.Err, "%s: not reusing %s: %v\n", name, path, err)
+			fmt.Fprintf(src.out.Err, "%s: not reusing %s: %v\n", name, path, err)
 		}
 	}
 	if pred == nil {
 		start := time.Now()
-		p := newProgress(opts.out.Err, fmt.Sprintf("%s on %s/%s", name, ds.Name, corpus.Split), len(corpus.Sentences))
-		pred, err = benchmarks.Predict(ctx, loaded.Model, corpus.Sentences, opts.batchSize, p.set)
+		p := newProgress(src.out.Err, fmt.Sprintf("%s on %s/%s", name, ds.Name, corpus.Split), len(corpus.Sentences))
+		pred, err = benchmarks.Predict(ctx, loaded.Model, corpus.Sentences, o.batchSize, p.set)
 		p.finish()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		secs := time.Since(start).Seconds()
-		fmt.Fprintf(opts.out.Err, "%s: %d sentences in %.1f s (%.0f sentences/s)\n", name, len(pred), secs, float64(len(pred))/max(secs, 1e-9))
+		fmt.Fprintf(src.out.Err, "%s: %d sentences in %.1f s (%.0f sentences/s)\n", name, len(pred), secs, float64(len(pred))/max(secs, 1e-9))
 	}
 	f := &results.File{
 		Schema:   results.Schema,
 		Nerbench: nerbenchVersion(),
-		Command:  opts.command,
+		Command:  src.command,
 		Model: results.Model{
 			Name: spec.Name, Title: spec.Title, ID: spec.ID, TrainedOn: spec.TrainedOn, Types: spec.Types,
 			Hash: loaded.Hash, Config: loaded.Config, Provenance: loaded.Provenance,
@@ -410,7 +372,7 @@ func printRunTable(opts *runOptions, format table.Format, ds *benchmarks.Dataset
 		}{Schema: "nerbench.run/v1"}
 		for _, f := range files {
 			out.Results = append(out.Results, runSummary{
-				File:  resultPath(opts.resultsDir, f.Dataset.Name, f.Dataset.Split, f.Model.Name),
+				File:  resultPath(opts.src.resultsDir, f.Dataset.Name, f.Dataset.Split, f.Model.Name),
 				Model: f.Model, Dataset: f.Dataset, Scoring: f.Scoring, Main: f.Main, MainReason: f.MainReason,
 				MISCOn: f.MISCOn, MISCOff: f.MISCOff,
 			})

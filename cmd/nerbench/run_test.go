@@ -26,11 +26,10 @@ func TestRunFlags(t *testing.T) {
 		check   func(*testing.T, *runOptions)
 	}{
 		{args: []string{"--dataset", "plank", "--model", "baseline,x", "--split", "dev", "-o", "markdown", "--resume"}, check: func(t *testing.T, o *runOptions) {
-			if o.dataset != "plank" || o.split != "dev" || len(o.models) != 2 || o.models[1] != "x" || o.output != "markdown" || !o.resume {
+			if o.src.dataset != "plank" || o.src.split != "dev" || len(o.models) != 2 || o.models[1] != "x" || o.output != "markdown" || !o.resume {
 				t.Errorf("got %+v", o)
 			}
 		}},
-		{args: []string{}, wantErr: "--dataset is required"},
 		{args: []string{"--dataset", "dane", "extra"}, wantErr: "unknown command"},
 	}
 	for _, tc := range tests {
@@ -61,9 +60,11 @@ func runEmbedded(t *testing.T, resultsDir string, extra ...string) (string, stri
 	t.Helper()
 	s, out, errb := testStreams()
 	opts := &runOptions{
-		out: s, dataset: "dane", split: "test", models: []string{"baseline"},
-		dataDir: t.TempDir(), resultsDir: resultsDir, output: "text", mode: "default",
-		resamples: 200, batchSize: 64, device: "cpu", command: []string{"nerbench", "run"},
+		out: s, models: []string{"baseline"}, output: "text", mode: "default", command: []string{"nerbench", "run"},
+		src: sourceOptions{
+			dataset: "dane", split: "test", dataDir: t.TempDir(), resultsDir: resultsDir,
+			resamples: 200, batchSize: 64, device: "cpu",
+		},
 	}
 	for i := 0; i < len(extra); i += 2 {
 		switch extra[i] {
@@ -76,9 +77,9 @@ func runEmbedded(t *testing.T, resultsDir string, extra ...string) (string, stri
 		case "scheme":
 			opts.scheme = extra[i+1]
 		case "split":
-			opts.split = extra[i+1]
+			opts.src.split = extra[i+1]
 		case "dataset":
-			opts.dataset = extra[i+1]
+			opts.src.dataset = extra[i+1]
 		}
 	}
 	err := runRun(t.Context(), opts)
@@ -181,6 +182,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"mode", "lenient"}, "mode", true},
 		{[]string{"scheme", "IOB2"}, "--scheme needs --mode strict", true},
 		{[]string{"split", "dev"}, "nerbench data fetch dane", false},
+		{[]string{"dataset", ""}, "--dataset is required", true},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.extra, " "), func(t *testing.T) {
@@ -235,9 +237,11 @@ func TestRunInterruptKeepsFinishedResults(t *testing.T) {
 	dir := t.TempDir()
 	s, out, _ := testStreams()
 	opts := &runOptions{
-		out: s, dataset: "dane", split: "test", models: []string{"baseline", "interrupted"},
-		dataDir: t.TempDir(), resultsDir: dir, output: "text", mode: "default",
-		resamples: 50, device: "cpu", reg: models.New(base, interrupted),
+		out: s, models: []string{"baseline", "interrupted"}, output: "text", mode: "default",
+		src: sourceOptions{
+			dataset: "dane", split: "test", dataDir: t.TempDir(), resultsDir: dir,
+			resamples: 50, device: "cpu", base: models.New(base, interrupted),
+		},
 	}
 	err = runRun(ctx, opts)
 	if !errors.Is(err, context.Canceled) {
