@@ -3,7 +3,7 @@ package aelaectra
 import (
 	"context"
 
-	"github.com/nerbench/nerbench/adapters/internal/ort"
+	"github.com/nerbench/nerbench/adapters/hfonnx"
 )
 
 // Name is the adapter's name, also the name of the model's folder in the
@@ -24,28 +24,13 @@ const Cased = true
 const PredictsMISC = true
 
 // Labels are the labels of the published model. Load accepts an export whose
-// labels give the same entity types (see Spec.Labels).
+// labels give the same entity types (see hfonnx.Spec.Labels).
 var Labels = []string{"O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"}
-
-// Types aliased from the shared engine.
-type (
-	// Config tunes how the model runs; the zero Config gives the defaults.
-	Config = ort.Config
-	// Model is the loaded model; its Tag method implements
-	// benchmarks.Tagger.
-	Model = ort.Model
-	// Spec describes the model for the registry.
-	Spec = ort.Spec
-	// Info describes a loaded model and how it runs.
-	Info = ort.Info
-	// Stats counts what Tag has done.
-	Stats = ort.Stats
-)
 
 // Describe returns the adapter's description: name, public id, export
 // command, casing, MISC, labels and label mapping.
-func Describe() Spec {
-	return Spec{
+func Describe() hfonnx.Spec {
+	return hfonnx.Spec{
 		Name:         Name,
 		Title:        "NERDA Ælæctra (Danish ELECTRA small, cased, fine-tuned on DaNE)",
 		ModelID:      ModelID,
@@ -59,6 +44,6 @@ func Describe() Spec {
 
 // Load opens the export folder dir (see the package documentation) and
 // checks that it holds this model's labels.
-func Load(ctx context.Context, dir string, cfg Config) (*Model, error) {
-	return ort.LoadSpec(ctx, dir, Describe(), cfg)
+func Load(ctx context.Context, dir string, cfg hfonnx.Config) (*hfonnx.Model, error) {
+	return hfonnx.LoadSpec(ctx, dir, Describe(), cfg)
 }

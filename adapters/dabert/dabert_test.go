@@ -9,11 +9,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nerbench/nerbench/adapters/hfonnx"
 	"github.com/nerbench/nerbench/adapters/internal/ort"
 	"github.com/nerbench/nerbench/benchmarks"
 )
 
-var _ benchmarks.Tagger = (*Model)(nil)
+var _ benchmarks.Tagger = (*hfonnx.Model)(nil)
 
 func requireRuntime(t *testing.T) {
 	t.Helper()
@@ -27,7 +28,7 @@ func requireRuntime(t *testing.T) {
 // lexicon words get their label, every other word O.
 func TestLoad(t *testing.T) {
 	requireRuntime(t)
-	m, err := Load(t.Context(), "testdata/dabert", Config{})
+	m, err := Load(t.Context(), "testdata/dabert", hfonnx.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestLoad(t *testing.T) {
 // TestWrongExport loads the aelaectra fixture, whose entity types differ.
 func TestWrongExport(t *testing.T) {
 	requireRuntime(t)
-	m, err := Load(t.Context(), "../aelaectra/testdata/aelaectra", Config{})
+	m, err := Load(t.Context(), "../aelaectra/testdata/aelaectra", hfonnx.Config{})
 	if err == nil {
 		m.Close()
 		t.Fatal("got no error, want ort.ErrLabel")

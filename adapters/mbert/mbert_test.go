@@ -9,11 +9,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nerbench/nerbench/adapters/hfonnx"
 	"github.com/nerbench/nerbench/adapters/internal/ort"
 	"github.com/nerbench/nerbench/benchmarks"
 )
 
-var _ benchmarks.Tagger = (*Model)(nil)
+var _ benchmarks.Tagger = (*hfonnx.Model)(nil)
 
 func requireRuntime(t *testing.T) {
 	t.Helper()
@@ -27,7 +28,7 @@ func requireRuntime(t *testing.T) {
 // lexicon words get their label, every other word O.
 func TestLoad(t *testing.T) {
 	requireRuntime(t)
-	m, err := Load(t.Context(), "testdata/mbert", Config{})
+	m, err := Load(t.Context(), "testdata/mbert", hfonnx.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestLoad(t *testing.T) {
 // TestWrongExport loads the dabert fixture, whose entity types differ.
 func TestWrongExport(t *testing.T) {
 	requireRuntime(t)
-	m, err := Load(t.Context(), "../dabert/testdata/dabert", Config{})
+	m, err := Load(t.Context(), "../dabert/testdata/dabert", hfonnx.Config{})
 	if err == nil {
 		m.Close()
 		t.Fatal("got no error, want ort.ErrLabel")
@@ -67,7 +68,7 @@ func TestWrongExport(t *testing.T) {
 // to O passes the label check.
 func TestWithoutMISC(t *testing.T) {
 	requireRuntime(t)
-	m, err := Load(t.Context(), "testdata/mbert", Config{Types: []string{"LOC", "ORG", "PER"}, LabelMap: map[string]string{"MISC": "O"}})
+	m, err := Load(t.Context(), "testdata/mbert", hfonnx.Config{Types: []string{"LOC", "ORG", "PER"}, LabelMap: map[string]string{"MISC": "O"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestWithoutMISC(t *testing.T) {
 	if diff := cmp.Diff([]string{"LOC", "ORG", "PER"}, m.Types()); diff != "" {
 		t.Errorf("types (-want +got):\n%s", diff)
 	}
-	if _, err := Load(t.Context(), "testdata/mbert", Config{Types: []string{"LOC", "ORG", "PER"}}); !errors.Is(err, ort.ErrLabel) {
+	if _, err := Load(t.Context(), "testdata/mbert", hfonnx.Config{Types: []string{"LOC", "ORG", "PER"}}); !errors.Is(err, ort.ErrLabel) {
 		t.Errorf("no MISC mapping: got %v, want ort.ErrLabel", err)
 	}
 }
