@@ -14,10 +14,12 @@ NERBENCH_DATA ?= $(abspath $(wildcard ../shared/data))
 export NERBENCH_DATA
 export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(abspath $(ORT_LIB))
 
+include mk/torch.mk
+
 .PHONY: help setup build run test vet fmt-check golden fuzz bench baseline-model clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 setup: $(ORT_LIB) ## fetch the ONNX Runtime library (once)
 
@@ -41,10 +43,11 @@ vet: ## go vet, with and without build tags
 fmt-check: ## fail if gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-test: setup fmt-check vet ## run every test, ONNX Runtime ones included
+test: setup fmt-check vet ## run every test: ONNX Runtime and libtorch (DaLUKE) ones included
 	CGO_ENABLED=0 $(GO) build ./seqeval/... ./confidence/... ./benchmarks/...
 	$(GO) build ./...
 	$(GO) test -tags ort -count=1 ./...
+	$(MAKE) torch-test
 
 golden: setup ## rewrite the golden files (review the diff)
 	$(GO) test -tags ort -count=1 $$($(GO) list -tags ort -f '{{.ImportPath}} {{join .Imports " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \

@@ -37,6 +37,7 @@ func registry() *models.Registry {
 		onnxSpec(dabert.Describe(), "DaNE train"),
 		onnxSpec(mbert.Describe(), "DaNE train"),
 		onnxSpec(aelaectra.Describe(), "DaNE train"),
+		dalukeSpec(),
 	)
 }
 

@@ -95,6 +95,7 @@ $XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
 		newCopredictionCmd(s, nil),
 		newErrorsCmd(s, nil),
 		newReportCmd(s, nil),
+		newDalukeCmd(s),
 	)
 	return root
 }

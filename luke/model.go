@@ -1,0 +1,553 @@
+//go:build torch
+
+package luke
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/ts"
+)
+
+// Model is DaLUKE on libtorch (spec §1), in evaluation mode: no dropout and
+// no gradients. A Model is not safe for concurrent use.
+type Model struct {
+	cfg    Config
+	meta   Metadata
+	device gotch.Device
+	w      map[string]*ts.Tensor
+}
+
+// NewModel copies a checkpoint's weights to device: "cpu", "cuda", or ""
+// for CUDA when it is available and the CPU otherwise. The model does not
+// keep ck.
+func NewModel(ck *Checkpoint, device string) (m *Model, err error) {
+	defer recoverTorch(&err)
+	var dev gotch.Device
+	switch device {
+	case "":
+		dev = gotch.CudaIfAvailable()
+	case "cpu":
+		dev = gotch.CPU
+	case "cuda":
+		if !gotch.CUDA.IsAvailable() {
+			return nil, errors.New("device cuda: libtorch sees no CUDA device")
+		}
+		dev = gotch.CudaBuilder(0)
+	default:
+		return nil, fmt.Errorf("device %q: want cpu, cuda or empty", device)
+	}
+	m = &Model{cfg: ck.Config, meta: ck.Metadata, device: dev, w: make(map[string]*ts.Tensor, len(ck.Tensors))}
+	for k, t := range ck.Tensors {
+		shape := make([]int64, len(t.Shape))
+		for i, d := range t.Shape {
+			shape[i] = int64(d)
+		}
+		x, err := ts.NewTensorFromData(t.F32, shape)
+		if err != nil {
+			m.Close()
+			return nil, fmt.Errorf("%q: %w", k, err)
+		}
+		if dev != gotch.CPU {
+			y := x.MustTo(dev, true)
+			x = y
+		}
+		m.w[k] = x
+	}
+	return m, nil
+}
+
+// Close frees the model's tensors.
+func (m *Model) Close() error {
+	for k, t := range m.w {
+		t.MustDrop()
+		delete(m.w, k)
+	}
+	return nil
+}
+
+// Config returns the model's sizes.
+func (m *Model) Config() Config { return m.cfg }
+
+// recoverTorch turns a panic of gotch's Must functions, which wrap libtorch
+// errors, into an error.
+func recoverTorch(err *error) {
+	if r := recover(); r != nil {
+		if e, ok := r.(error); ok {
+			*err = fmt.Errorf("libtorch: %w", e)
+			return
+		}
+		*err = fmt.Errorf("libtorch: %v", r)
+	}
+}
+
+// scope collects the intermediate tensors of one computation so that they
+// are freed together, without waiting for Go's garbage collector.
+type scope struct{ list []*ts.Tensor }
+
+func (s *scope) keep(t *ts.Tensor) *ts.Tensor {
+	s.list = append(s.list, t)
+	return t
+}
+
+func (s *scope) free() {
+	for _, t := range s.list {
+		t.MustDrop()
+	}
+	s.list = nil
+}
+
+func (m *Model) weight(name string) *ts.Tensor {
+	t, ok := m.w[name]
+	if !ok {
+		panic(fmt.Errorf("%w %q", ErrMissingKey, name))
+	}
+	return t
+}
+
+func (m *Model) linear(s *scope, x *ts.Tensor, prefix string) *ts.Tensor {
+	return s.keep(ts.MustLinear(x, m.weight(prefix+".weight"), m.weight(prefix+".bias")))
+}
+
+func (m *Model) layerNorm(s *scope, x *ts.Tensor, prefix string) *ts.Tensor {
+	w := m.weight(prefix + ".weight")
+	return s.keep(ts.MustLayerNorm(x, w.MustSize(), w, m.weight(prefix+".bias"), LayerNormEps, false))
+}
+
+// batch is a padded batch of inputs on the model's device.
+type batch struct {
+	B, Lw, Le int
+	wordIDs   *ts.Tensor // [B,Lw] int64, padded with 0
+	entityIDs *ts.Tensor // [B,Le] int64, padded with PadEntity
+	posAvg    *ts.Tensor // [B,Le,Lw] float32: 1/n on each of an entity's n positions
+	ext       *ts.Tensor // [B,1,1,Lw+Le] float32: 0 for real keys, -10000 for padding
+}
+
+func (m *Model) newBatch(s *scope, in []Input) (*batch, error) {
+	b := &batch{B: len(in)}
+	for _, x := range in {
+		b.Lw = max(b.Lw, len(x.WordIDs))
+		b.Le = max(b.Le, len(x.Entities))
+	}
+	if b.Lw > m.cfg.MaxPositions {
+		return nil, fmt.Errorf("sequence of %d word pieces exceeds the %d position embeddings", b.Lw, m.cfg.MaxPositions)
+	}
+	words := make([]int64, b.B*b.Lw)
+	ents := make([]int64, b.B*b.Le)
+	avg := make([]float32, b.B*b.Le*b.Lw)
+	mask := make([]float32, b.B*(b.Lw+b.Le))
+	L := b.Lw + b.Le
+	for i, x := range in {
+		for j, id := range x.WordIDs {
+			if id < 0 || id >= int64(m.cfg.VocabSize) {
+				return nil, fmt.Errorf("input %d: word piece id %d outside the vocabulary of %d", i, id, m.cfg.VocabSize)
+			}
+			words[i*b.Lw+j] = id
+			mask[i*L+j] = 1
+		}
+		for j, e := range x.Entities {
+			if e.ID < 0 || e.ID >= int64(m.cfg.EntityVocabSize) {
+				return nil, fmt.Errorf("input %d: entity id %d outside the entity table of %d", i, e.ID, m.cfg.EntityVocabSize)
+			}
+			if e.Start < 0 || e.End > len(x.WordIDs) || e.Start > e.End {
+				return nil, fmt.Errorf("input %d: entity positions [%d,%d) outside the %d word pieces",
+					i, e.Start, e.End, len(x.WordIDs))
+			}
+			ents[i*b.Le+j] = e.ID
+			mask[i*L+b.Lw+j] = 1
+			for p := e.Start; p < e.End; p++ {
+				avg[(i*b.Le+j)*b.Lw+p] = 1 / float32(e.End-e.Start)
+			}
+		}
+		for j := len(x.Entities); j < b.Le; j++ {
+			ents[i*b.Le+j] = PadEntity
+		}
+	}
+	for i := range mask {
+		mask[i] = 10000 * (mask[i] - 1)
+	}
+	up := func(data any, shape ...int64) *ts.Tensor {
+		t, err := ts.NewTensorFromData(data, shape)
+		if err != nil {
+			panic(err)
+		}
+		s.keep(t)
+		if m.device != gotch.CPU {
+			t = s.keep(t.MustTo(m.device, false))
+		}
+		return t
+	}
+	B, Lw, Le := int64(b.B), int64(b.Lw), int64(b.Le)
+	b.wordIDs = up(words, B, Lw)
+	b.entityIDs = up(ents, B, Le)
+	b.posAvg = up(avg, B, Le, Lw)
+	b.ext = up(mask, B, 1, 1, Lw+Le)
+	return b, nil
+}
+
+// encode runs the embeddings and the encoder (spec §1.2-§1.5) and returns
+// the word [B,Lw,H] and entity [B,Le,H] hidden states.
+func (m *Model) encode(s *scope, b *batch) (X, E *ts.Tensor) {
+	H := int64(m.cfg.Hidden)
+	B, Lw, Le := int64(b.B), int64(b.Lw), int64(b.Le)
+
+	// Word embeddings: word + position + token type 0, then LayerNorm.
+	x := s.keep(m.weight("word_embeddings.word_embeddings.weight").MustIndexSelect(0, s.keep(b.wordIDs.MustView([]int64{-1}, false)), false))
+	x = s.keep(x.MustView([]int64{B, Lw, H}, false))
+	pos := s.keep(m.weight("word_embeddings.position_embeddings.weight").MustNarrow(0, 0, Lw, false))
+	typ := s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false))
+	x = s.keep(x.MustAdd(pos, false))
+	x = s.keep(x.MustAdd(typ, false))
+	X = m.layerNorm(s, x, "word_embeddings.LayerNorm")
+
+	// Entity embeddings: projected table row + mean of the mention's position
+	// embeddings + type 0, then LayerNorm.
+	e := s.keep(m.weight("entity_embeddings.ent_embeds.weight").MustIndexSelect(0, s.keep(b.entityIDs.MustView([]int64{-1}, false)), false))
+	e = s.keep(e.MustView([]int64{B, Le, int64(m.cfg.EntitySize)}, false))
+	e = m.linear(s, e, "entity_embeddings.ent_embeds_dense")
+	epos := s.keep(m.weight("entity_embeddings.pos_embeds.weight").MustNarrow(0, 0, Lw, false))
+	e = s.keep(e.MustAdd(s.keep(b.posAvg.MustMatmul(epos, false)), false))
+	e = s.keep(e.MustAdd(s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)), false))
+	E = m.layerNorm(s, e, "entity_embeddings.lnorm")
+
+	heads := int64(m.cfg.Heads)
+	d := H / heads
+	scale := ts.FloatScalar(1 / math.Sqrt(float64(d)))
+	split := func(s *scope, t *ts.Tensor, L int64) *ts.Tensor {
+		return s.keep(s.keep(t.MustView([]int64{B, L, heads, d}, false)).MustPermute([]int64{0, 2, 1, 3}, false))
+	}
+	scores := func(s *scope, q, k *ts.Tensor) *ts.Tensor {
+		return s.keep(q.MustMatmul(s.keep(k.MustTranspose(-1, -2, false)), false))
+	}
+	// Each layer's intermediates are freed at its end; only its outputs,
+	// views of O, live on (so a batch needs the memory of about one layer).
+	for i := range m.cfg.Layers {
+		ls := &scope{}
+		p := "encoder." + strconv.Itoa(i) + "."
+		T := ls.keep(ts.MustCat([]*ts.Tensor{X, E}, 1))
+		k := split(ls, m.linear(ls, T, p+"attention.K"), Lw+Le)
+		v := split(ls, m.linear(ls, T, p+"attention.V"), Lw+Le)
+		kW := ls.keep(k.MustNarrow(2, 0, Lw, false))
+		kE := ls.keep(k.MustNarrow(2, Lw, Le, false))
+		qww := split(ls, m.linear(ls, X, p+"attention.Q_w"), Lw)
+		qwe := split(ls, m.linear(ls, X, p+"attention.Q_w2e"), Lw)
+		qew := split(ls, m.linear(ls, E, p+"attention.Q_e2w"), Le)
+		qee := split(ls, m.linear(ls, E, p+"attention.Q_e"), Le)
+		top := ls.keep(ts.MustCat([]*ts.Tensor{scores(ls, qww, kW), scores(ls, qwe, kE)}, 3))
+		bottom := ls.keep(ts.MustCat([]*ts.Tensor{scores(ls, qew, kW), scores(ls, qee, kE)}, 3))
+		S := ls.keep(ts.MustCat([]*ts.Tensor{top, bottom}, 2))
+		S = ls.keep(S.MustMulScalar(scale, false))
+		S = ls.keep(S.MustAdd(b.ext, false))
+		P := ls.keep(S.MustSoftmax(-1, gotch.Float, false))
+		C := ls.keep(P.MustMatmul(v, false))
+		C = ls.keep(ls.keep(C.MustPermute([]int64{0, 2, 1, 3}, false)).MustReshape([]int64{B, Lw + Le, H}, false))
+
+		S1 := m.linear(ls, C, p+"self_output.dense")
+		S1 = m.layerNorm(ls, ls.keep(S1.MustAdd(T, false)), p+"self_output.LayerNorm")
+		I := ls.keep(m.linear(ls, S1, p+"intermediate.dense").MustGelu("none", false))
+		O := m.linear(ls, I, p+"output.dense")
+		O = m.layerNorm(ls, ls.keep(O.MustAdd(S1, false)), p+"output.LayerNorm")
+		nX := O.MustNarrow(1, 0, Lw, false)
+		nE := O.MustNarrow(1, Lw, Le, false)
+		ls.free()
+		if i > 0 { // the previous layer's outputs; the embeddings belong to s
+			X.MustDrop()
+			E.MustDrop()
+		}
+		X, E = nX, nE
+	}
+	s.keep(X)
+	s.keep(E)
+	return X, E
+}
+
+// values copies a float32 tensor to Go memory in row-major order.
+func values(s *scope, t *ts.Tensor) []float32 {
+	t = s.keep(t.MustTo(gotch.CPU, false))
+	t = s.keep(t.MustContiguous(false))
+	n := 1
+	for _, d := range t.MustSize() {
+		n *= int(d)
+	}
+	out := make([]float32, n)
+	if n > 0 {
+		t.MustCopyData(out, uint(n))
+	}
+	return out
+}
+
+// Hidden returns the last layer's hidden states of each input, computed in
+// one padded batch.
+func (m *Model) Hidden(ctx context.Context, in []Input) (out []Hidden, err error) {
+	defer recoverTorch(&err)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(in) == 0 {
+		return nil, nil
+	}
+	var s scope
+	defer s.free()
+	b, err := m.newBatch(&s, in)
+	if err != nil {
+		return nil, err
+	}
+	X, E := m.encode(&s, b)
+	xs, es := values(&s, X), values(&s, E)
+	H := m.cfg.Hidden
+	out = make([]Hidden, len(in))
+	for i, x := range in {
+		out[i].Words = xs[i*b.Lw*H : (i*b.Lw+len(x.WordIDs))*H]
+		out[i].Entities = es[i*b.Le*H : (i*b.Le+len(x.Entities))*H]
+	}
+	return out, nil
+}
+
+// SpanLogits runs the NER model on the examples in one padded batch and
+// returns the classifier outputs of each example's spans (spec §1.6): the
+// features are the hidden states of the span's first word piece, of its last
+// word piece and of its entity slot.
+func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float32, err error) {
+	defer recoverTorch(&err)
+	if m.cfg.Kind != KindNER {
+		return nil, fmt.Errorf("span NER needs a NER checkpoint, this one is %s", m.cfg.Kind)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(exs) == 0 {
+		return nil, nil
+	}
+	in := make([]Input, len(exs))
+	for i, ex := range exs {
+		if len(ex.Entities) != len(ex.Spans) {
+			return nil, fmt.Errorf("example %d: %d entities for %d spans", i, len(ex.Entities), len(ex.Spans))
+		}
+		for j, e := range ex.Entities {
+			if e.End <= e.Start {
+				return nil, fmt.Errorf("example %d: span %d covers no word piece", i, j)
+			}
+		}
+		in[i] = Input{WordIDs: ex.WordIDs, Entities: ex.Entities}
+	}
+	var s scope
+	defer s.free()
+	b, err := m.newBatch(&s, in)
+	if err != nil {
+		return nil, err
+	}
+	X, E := m.encode(&s, b)
+	// Gather the start and end word-piece states of every slot; padding
+	// slots gather position 0 ([CLS]) and are dropped below.
+	start := make([]int64, b.B*b.Le)
+	end := make([]int64, b.B*b.Le)
+	for i, ex := range exs {
+		for j, e := range ex.Entities {
+			start[i*b.Le+j] = int64(e.Start)
+			end[i*b.Le+j] = int64(e.End - 1)
+		}
+	}
+	H := int64(m.cfg.Hidden)
+	B, Le := int64(b.B), int64(b.Le)
+	gather := func(idx []int64) *ts.Tensor {
+		t := s.keep(ts.MustOfSlice(idx))
+		if m.device != gotch.CPU {
+			t = s.keep(t.MustTo(m.device, false))
+		}
+		t = s.keep(s.keep(t.MustView([]int64{B, Le, 1}, false)).MustExpand([]int64{B, Le, H}, false, false))
+		return s.keep(X.MustGather(1, t, false, false))
+	}
+	features := s.keep(ts.MustCat([]*ts.Tensor{gather(start), gather(end), E}, 2))
+	logits := values(&s, m.linear(&s, features, "classifier"))
+	C := m.cfg.Labels
+	out = make([][][]float32, len(exs))
+	for i, ex := range exs {
+		out[i] = make([][]float32, len(ex.Spans))
+		for j := range ex.Spans {
+			off := (i*b.Le + j) * C
+			out[i][j] = logits[off : off+C : off+C]
+		}
+	}
+	return out, nil
+}
+
+// NER tags texts given as the word pieces of each word (spec §2): each text
+// is windowed, its candidate spans are chunked into examples, the examples
+// of all texts are sorted by size and scored opts.BatchSize at a time, and
+// each window is decoded greedily. Every word must have at least one word
+// piece.
+func (m *Model) NER(ctx context.Context, texts [][][]int64, special SpecialIDs, opts NEROptions) ([]NERResult, error) {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 8
+	}
+	labels := opts.Labels
+	if labels == nil {
+		labels = Labels
+	}
+	if len(labels) != m.cfg.Labels {
+		return nil, fmt.Errorf("%d labels for a classifier of %d classes", len(labels), m.cfg.Labels)
+	}
+	meta := m.meta
+	if opts.MaxEntities > 0 {
+		meta.MaxEntities = opts.MaxEntities
+	}
+	type ref struct{ text, ex int }
+	var all []Example // in text order
+	var refs []ref
+	results := make([]NERResult, len(texts))
+	for t, pieces := range texts {
+		exs, err := Examples(pieces, meta, special)
+		if err != nil {
+			return nil, fmt.Errorf("text %d: %w", t, err)
+		}
+		for k, ex := range exs {
+			all = append(all, ex)
+			refs = append(refs, ref{t, k})
+		}
+		// Windows again, for those without any candidate span.
+		counts := make([]int, len(pieces))
+		for i, p := range pieces {
+			counts[i] = len(p)
+		}
+		if results[t].Windows, err = Windows(counts, m.meta.MaxSeqLength); err != nil {
+			return nil, fmt.Errorf("text %d: %w", t, err)
+		}
+	}
+	// Batch examples of similar size together to pad less: padding changes
+	// nothing but float rounding (padded keys get weight exp(-10000) = 0).
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := all[order[a]], all[order[b]]
+		if len(x.Spans) != len(y.Spans) {
+			return len(x.Spans) < len(y.Spans)
+		}
+		return len(x.WordIDs) < len(y.WordIDs)
+	})
+	exLogits := make([][][]float32, len(all))
+	batch := make([]Example, 0, opts.BatchSize)
+	for lo := 0; lo < len(order); lo += opts.BatchSize {
+		hi := min(lo+opts.BatchSize, len(order))
+		batch = batch[:0]
+		for _, k := range order[lo:hi] {
+			batch = append(batch, all[k])
+		}
+		logits, err := m.SpanLogits(ctx, batch)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range order[lo:hi] {
+			exLogits[k] = logits[i]
+		}
+	}
+	for k, ex := range all {
+		r := &results[refs[k].text]
+		for j, sp := range ex.Spans {
+			r.Spans = append(r.Spans, Span{ex.Window.Start + sp.Start, ex.Window.Start + sp.End})
+			r.Logits = append(r.Logits, exLogits[k][j])
+		}
+	}
+	for t := range results {
+		r := &results[t]
+		for _, w := range r.Windows {
+			lo := sort.Search(len(r.Spans), func(k int) bool { return r.Spans[k].Start >= w.Start })
+			hi := sort.Search(len(r.Spans), func(k int) bool { return r.Spans[k].Start >= w.End })
+			spans := make([]Span, hi-lo)
+			probs := make([][]float32, hi-lo)
+			for k := lo; k < hi; k++ {
+				spans[k-lo] = Span{r.Spans[k].Start - w.Start, r.Spans[k].End - w.Start}
+				probs[k-lo] = softmax(r.Logits[k])
+			}
+			r.Tags = append(r.Tags, Decode(w.End-w.Start, spans, probs, labels)...)
+		}
+	}
+	return results, nil
+}
+
+// softmax computes class probabilities in float32, as the reference does on
+// the float32 logits.
+func softmax(logits []float32) []float32 {
+	mx := float32(math.Inf(-1))
+	for _, v := range logits {
+		mx = max(mx, v)
+	}
+	out := make([]float32, len(logits))
+	var sum float32
+	for i, v := range logits {
+		out[i] = float32(math.Exp(float64(v - mx)))
+		sum += out[i]
+	}
+	for i := range out {
+		out[i] /= sum
+	}
+	return out
+}
+
+// MaskedScores runs the pretrained model on one input and returns the
+// masked-word head's scores (VocabSize each) at wordPositions and the
+// masked-entity head's scores (EntityVocabSize each) for every entity slot
+// (spec §1.6). Apply a softmax for probabilities.
+func (m *Model) MaskedScores(ctx context.Context, in Input, wordPositions []int) (words, entities [][]float32, err error) {
+	defer recoverTorch(&err)
+	if m.cfg.Kind != KindPretrained {
+		return nil, nil, fmt.Errorf("masked prediction needs the pretrained checkpoint, this one is %s", m.cfg.Kind)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	var s scope
+	defer s.free()
+	b, err := m.newBatch(&s, []Input{in})
+	if err != nil {
+		return nil, nil, err
+	}
+	X, E := m.encode(&s, b)
+	idx := make([]int64, len(wordPositions))
+	for i, p := range wordPositions {
+		if p < 0 || p >= len(in.WordIDs) {
+			return nil, nil, fmt.Errorf("word position %d outside the %d word pieces", p, len(in.WordIDs))
+		}
+		idx[i] = int64(p)
+	}
+	if len(idx) > 0 {
+		t := s.keep(ts.MustOfSlice(idx))
+		if m.device != gotch.CPU {
+			t = s.keep(t.MustTo(m.device, false))
+		}
+		h := s.keep(s.keep(X.MustSelect(0, 0, false)).MustIndexSelect(0, t, false))
+		h = s.keep(m.linear(&s, h, "mask_word_scorer.transform.dense").MustGelu("none", false))
+		h = m.layerNorm(&s, h, "mask_word_scorer.transform.LayerNorm")
+		sc := s.keep(ts.MustLinear(h, m.weight("mask_word_scorer.decoder.weight"), m.weight("mask_word_scorer.bias")))
+		words = rows(values(&s, sc), m.cfg.VocabSize)
+	}
+	if b.Le > 0 {
+		h := s.keep(E.MustSelect(0, 0, false))
+		h = s.keep(m.linear(&s, h, "mask_entity_scorer.transform").MustGelu("none", false))
+		h = m.layerNorm(&s, h, "mask_entity_scorer.lnorm")
+		sc := s.keep(ts.MustLinear(h, m.weight("mask_entity_scorer.decode.weight"), m.weight("mask_entity_scorer.bias")))
+		entities = rows(values(&s, sc), m.cfg.EntityVocabSize)
+	}
+	return words, entities, nil
+}
+
+func rows(data []float32, n int) [][]float32 {
+	out := make([][]float32, len(data)/n)
+	for i := range out {
+		out[i] = data[i*n : (i+1)*n : (i+1)*n]
+	}
+	return out
+}
+
+// Available reports whether this binary can run DaLUKE: nil in the torch
+// build, ErrNoTorch otherwise.
+func Available() error { return nil }
+
+// CUDAAvailable reports whether libtorch sees a CUDA device.
+func CUDAAvailable() bool { return gotch.CUDA.IsAvailable() }
