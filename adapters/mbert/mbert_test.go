@@ -4,30 +4,23 @@ package mbert
 
 import (
 	"errors"
-	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nerbench/nerbench/adapters/hfonnx"
 	"github.com/nerbench/nerbench/adapters/internal/ort"
+	"github.com/nerbench/nerbench/adapters/internal/ort/orttest"
 	"github.com/nerbench/nerbench/benchmarks"
 )
 
 var _ benchmarks.Tagger = (*hfonnx.Model)(nil)
 
-func requireRuntime(t *testing.T) {
-	t.Helper()
-	if os.Getenv(ort.LibraryEnv) == "" {
-		t.Fatalf("%s is unset; point it at libonnxruntime.so.1 (make setup puts it in bin/)", ort.LibraryEnv)
-	}
-}
-
 // TestLoad tags with the fixture export testdata/mbert, a table model with
 // this adapter's labels written by adapters/internal/ort/testdata/generate.py:
 // lexicon words get their label, every other word O.
 func TestLoad(t *testing.T) {
-	requireRuntime(t)
+	orttest.RequireRuntime(t)
 	m, err := Load(t.Context(), "testdata/mbert", hfonnx.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +46,7 @@ func TestLoad(t *testing.T) {
 
 // TestWrongExport loads the dabert fixture, whose entity types differ.
 func TestWrongExport(t *testing.T) {
-	requireRuntime(t)
+	orttest.RequireRuntime(t)
 	m, err := Load(t.Context(), "../dabert/testdata/dabert", hfonnx.Config{})
 	if err == nil {
 		m.Close()
@@ -67,7 +60,7 @@ func TestWrongExport(t *testing.T) {
 // TestWithoutMISC scores on a dataset without MISC (WikiANN): MISC mapped
 // to O passes the label check.
 func TestWithoutMISC(t *testing.T) {
-	requireRuntime(t)
+	orttest.RequireRuntime(t)
 	m, err := Load(t.Context(), "testdata/mbert", hfonnx.Config{Types: []string{"LOC", "ORG", "PER"}, LabelMap: map[string]string{"MISC": "O"}})
 	if err != nil {
 		t.Fatal(err)
