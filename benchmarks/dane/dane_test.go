@@ -2,7 +2,6 @@ package dane
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nerbench/nerbench/benchmarks"
+	"github.com/nerbench/nerbench/benchmarks/internal/readertest"
 	"github.com/nerbench/nerbench/internal/testenv"
 )
 
@@ -76,16 +76,7 @@ func TestReadCoNLLUErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadCoNLLU(t.Context(), strings.NewReader(tc.input), "f.conllu", "test")
-			var pe *benchmarks.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("got error %v, want a *benchmarks.ParseError", err)
-			}
-			if tc.target != nil && !errors.Is(err, tc.target) {
-				t.Errorf("got error %v, want one wrapping %v", err, tc.target)
-			}
-			if err.Error() != tc.message {
-				t.Errorf("got message %q, want %q", err.Error(), tc.message)
-			}
+			readertest.ParseError(t, err, tc.target, tc.message)
 		})
 	}
 }
@@ -128,16 +119,7 @@ func TestReadJSONLErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadJSONL(t.Context(), strings.NewReader(tc.input), "f.jsonl", "test")
-			var pe *benchmarks.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("got error %v, want a *benchmarks.ParseError", err)
-			}
-			if tc.target != nil && !errors.Is(err, tc.target) {
-				t.Errorf("got error %v, want one wrapping %v", err, tc.target)
-			}
-			if err.Error() != tc.message {
-				t.Errorf("got message %q, want %q", err.Error(), tc.message)
-			}
+			readertest.ParseError(t, err, tc.target, tc.message)
 		})
 	}
 }
@@ -146,13 +128,10 @@ func TestLoadUnknownSplit(t *testing.T) {
 	for name, load := range map[string]func(context.Context, string, string) (*benchmarks.Corpus, error){
 		"Load": Load, "LoadJSONL": LoadJSONL,
 	} {
-		_, err := load(t.Context(), t.TempDir(), "validation")
-		if !errors.Is(err, benchmarks.ErrSplit) {
-			t.Errorf("%s: got error %v, want one wrapping %v", name, err, benchmarks.ErrSplit)
-		}
-		if want := "want one of train, dev, test"; err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: got error %v, want it to contain %q", name, err, want)
-		}
+		t.Run(name, func(t *testing.T) {
+			_, err := load(t.Context(), t.TempDir(), "validation")
+			readertest.UnknownSplit(t, err, "want one of train, dev, test")
+		})
 	}
 }
 
@@ -271,26 +250,6 @@ func TestLoadEmbedded(t *testing.T) {
 	}
 }
 
-func checkCorpus(t *testing.T, c *benchmarks.Corpus, err error) {
-	t.Helper()
-	if err != nil {
-		var pe *benchmarks.ParseError
-		if !errors.As(err, &pe) {
-			t.Fatalf("got error %v of type %T, want a *benchmarks.ParseError", err, err)
-		}
-		return
-	}
-	if len(c.Sentences) == 0 {
-		t.Fatal("got no sentences and no error")
-	}
-	for _, s := range c.Sentences {
-		if len(s.Words) == 0 || len(s.Words) != len(s.Tags) || s.ID == "" {
-			t.Fatalf("sentence %q: got %d words and %d tags", s.ID, len(s.Words), len(s.Tags))
-		}
-	}
-	c.Stats()
-}
-
 func FuzzDaneCoNLLU(f *testing.F) {
 	for _, seed := range []string{
 		conllu,
@@ -304,7 +263,7 @@ func FuzzDaneCoNLLU(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, input string) {
 		c, err := ReadCoNLLU(context.Background(), strings.NewReader(input), "fuzz", "test")
-		checkCorpus(t, c, err)
+		readertest.Corpus(t, c, err)
 	})
 }
 
@@ -321,6 +280,6 @@ func FuzzDaneJSONL(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, input string) {
 		c, err := ReadJSONL(context.Background(), strings.NewReader(input), "fuzz", "test")
-		checkCorpus(t, c, err)
+		readertest.Corpus(t, c, err)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nerbench/nerbench/benchmarks"
+	"github.com/nerbench/nerbench/benchmarks/internal/readertest"
 	"github.com/nerbench/nerbench/internal/testenv"
 )
 
@@ -100,18 +101,9 @@ func TestReadErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(t.Context(), strings.NewReader(tc.input), "x.conll", "test")
-			var pe *benchmarks.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("got error %v, want a *benchmarks.ParseError", err)
-			}
+			pe := readertest.ParseError(t, err, tc.target, tc.message)
 			if pe.File != "x.conll" || pe.Line != tc.line {
 				t.Errorf("got position %s:%d, want x.conll:%d", pe.File, pe.Line, tc.line)
-			}
-			if !errors.Is(err, tc.target) {
-				t.Errorf("got error %v, want one wrapping %v", err, tc.target)
-			}
-			if err.Error() != tc.message {
-				t.Errorf("got message %q, want %q", err.Error(), tc.message)
 			}
 		})
 	}
@@ -127,12 +119,7 @@ func TestReadCancelled(t *testing.T) {
 
 func TestLoadUnknownSplit(t *testing.T) {
 	_, err := Load(t.Context(), t.TempDir(), "train")
-	if !errors.Is(err, benchmarks.ErrSplit) {
-		t.Fatalf("got error %v, want one wrapping %v", err, benchmarks.ErrSplit)
-	}
-	if want := "train-10k, train-5k, dev, test"; !strings.Contains(err.Error(), want) {
-		t.Errorf("got error %q, want it to list %q", err, want)
-	}
+	readertest.UnknownSplit(t, err, "train-10k, train-5k, dev, test")
 }
 
 // TestLoadReal checks the four splits of the real files. Sentence, token and
@@ -199,32 +186,6 @@ func FuzzPlank(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, input string) {
 		c, err := Read(t.Context(), strings.NewReader(input), "fuzz", "test")
-		if err != nil {
-			var pe *benchmarks.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("got error %v of type %T, want a *benchmarks.ParseError", err, err)
-			}
-			return
-		}
-		checkCorpus(t, c)
+		readertest.Corpus(t, c, err)
 	})
-}
-
-// checkCorpus checks the invariants of any corpus Read returns.
-func checkCorpus(t *testing.T, c *benchmarks.Corpus) {
-	t.Helper()
-	if len(c.Sentences) == 0 {
-		t.Fatal("got no sentences and no error")
-	}
-	for _, s := range c.Sentences {
-		if len(s.Words) == 0 || len(s.Words) != len(s.Tags) {
-			t.Fatalf("sentence %s: got %d words and %d tags", s.ID, len(s.Words), len(s.Tags))
-		}
-		for _, w := range s.Words {
-			if w == "" {
-				t.Fatalf("sentence %s: got an empty word", s.ID)
-			}
-		}
-	}
-	c.Stats()
 }

@@ -2,13 +2,13 @@ package wikiann
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nerbench/nerbench/benchmarks"
+	"github.com/nerbench/nerbench/benchmarks/internal/readertest"
 )
 
 // TestLoadFixtures reads the hand-written files in testdata, laid out like
@@ -82,25 +82,14 @@ func TestReadErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(t.Context(), strings.NewReader(tc.input), "test", "test")
-			var pe *benchmarks.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("got error %v, want a *benchmarks.ParseError", err)
-			}
-			if !errors.Is(err, tc.target) {
-				t.Errorf("got error %v, want one wrapping %v", err, tc.target)
-			}
-			if err.Error() != tc.message {
-				t.Errorf("got message %q, want %q", err.Error(), tc.message)
-			}
+			readertest.ParseError(t, err, tc.target, tc.message)
 		})
 	}
 }
 
 func TestLoadUnknownSplit(t *testing.T) {
 	_, err := Load(t.Context(), "testdata", "validation")
-	if !errors.Is(err, benchmarks.ErrSplit) {
-		t.Fatalf("got error %v, want one wrapping %v", err, benchmarks.ErrSplit)
-	}
+	readertest.UnknownSplit(t, err, "")
 }
 
 func FuzzWikiANN(f *testing.F) {
@@ -117,18 +106,6 @@ func FuzzWikiANN(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, input string) {
 		c, err := Read(context.Background(), strings.NewReader(input), "fuzz", "test")
-		if err != nil {
-			var pe *benchmarks.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("got error %v of type %T, want a *benchmarks.ParseError", err, err)
-			}
-			return
-		}
-		for _, s := range c.Sentences {
-			if len(s.Words) == 0 || len(s.Words) != len(s.Tags) {
-				t.Fatalf("sentence %s: got %d words and %d tags", s.ID, len(s.Words), len(s.Tags))
-			}
-		}
-		c.Stats()
+		readertest.Corpus(t, c, err)
 	})
 }
