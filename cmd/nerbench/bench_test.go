@@ -7,15 +7,15 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 )
 
 func TestBenchFlags(t *testing.T) {
-	var got *benchOptions
 	s := &streams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}
-	cmd := newBenchCmd(s, func(_ context.Context, o *benchOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--model-dir", "m", "--batch-size", "8", "--threads", "2", "--sentences", "10",
-		"--dataset", "plank", "--label-map", "PERSON=PER", "--repeat", "5", "--device", "cuda"})
-	if err := cmd.ExecuteContext(t.Context()); err != nil {
+	got, err := parseArgs(t, func(f func(context.Context, *benchOptions) error) *cobra.Command { return newBenchCmd(s, f) },
+		"--model-dir", "m", "--batch-size", "8", "--threads", "2", "--sentences", "10",
+		"--dataset", "plank", "--label-map", "PERSON=PER", "--repeat", "5", "--device", "cuda")
+	if err != nil {
 		t.Fatal(err)
 	}
 	want := benchOptions{out: s, modelDir: "m", dataset: "plank", split: "test", sentences: 10, batchSize: 8, threads: 2,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/spf13/cobra"
 
 	"github.com/nerbench/nerbench/golden/published"
 	"github.com/nerbench/nerbench/internal/golden"
@@ -37,13 +38,10 @@ func TestCompareFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var got *compareOptions
-			cmd := newCompareCmd(&streams{}, func(_ context.Context, o *compareOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tc.args)
-			if err := cmd.Execute(); err != nil {
+			got, err := parseArgs(t, func(f func(context.Context, *compareOptions) error) *cobra.Command {
+				return newCompareCmd(&streams{}, f)
+			}, tc.args...)
+			if err != nil {
 				t.Fatal(err)
 			}
 			got.out = nil

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/benchmarks/dane"
@@ -194,20 +195,11 @@ func TestCopredictionFlags(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			s, _, _ := testStreams()
-			var got *copredictionOptions
-			cmd := newCopredictionCmd(s, func(_ context.Context, o *copredictionOptions) error { got = o; return nil })
-			cmd.SetArgs(tc.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
-				}
+			got, err := parseArgs(t, func(f func(context.Context, *copredictionOptions) error) *cobra.Command {
+				return newCopredictionCmd(s, f)
+			}, tc.args...)
+			if wantError(t, err, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			tc.check(t, got)
 		})

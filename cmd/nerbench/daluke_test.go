@@ -7,17 +7,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 func TestDalukeMaskedFlags(t *testing.T) {
-	var got *dalukeMaskedOptions
-	cmd := newDalukeMaskedCmd(&streams{}, func(_ context.Context, o *dalukeMaskedOptions) error {
-		got = o
-		return nil
-	})
-	cmd.SetArgs([]string{"[MASK][MASK] blev angrebet af USA", "--entity-spans", "1,2;5", "--top", "3",
-		"--models-dir", "m", "--device", "cpu", "--output", "json"})
-	if err := cmd.Execute(); err != nil {
+	got, err := parseArgs(t, func(f func(context.Context, *dalukeMaskedOptions) error) *cobra.Command {
+		return newDalukeMaskedCmd(&streams{}, f)
+	},
+		"[MASK][MASK] blev angrebet af USA", "--entity-spans", "1,2;5", "--top", "3",
+		"--models-dir", "m", "--device", "cpu", "--output", "json")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.text != "[MASK][MASK] blev angrebet af USA" || got.entitySpans != "1,2;5" || got.top != 3 ||

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 
 	"github.com/nerbench/nerbench/internal/fetch"
 	"github.com/nerbench/nerbench/internal/golden"
@@ -32,13 +33,10 @@ func TestDataStatsFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var got *dataStatsOptions
-			cmd := newDataStatsCmd(&streams{}, func(_ context.Context, o *dataStatsOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tc.args)
-			if err := cmd.Execute(); err != nil {
+			got, err := parseArgs(t, func(f func(context.Context, *dataStatsOptions) error) *cobra.Command {
+				return newDataStatsCmd(&streams{}, f)
+			}, tc.args...)
+			if err != nil {
 				t.Fatal(err)
 			}
 			got.out = nil

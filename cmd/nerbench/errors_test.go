@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 
 	"github.com/nerbench/nerbench/benchmarks/dane"
 	"github.com/nerbench/nerbench/internal/golden"
@@ -137,20 +138,9 @@ func TestErrorsFlags(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			s, _, _ := testStreams()
-			var got *errorsOptions
-			cmd := newErrorsCmd(s, func(_ context.Context, o *errorsOptions) error { got = o; return nil })
-			cmd.SetArgs(tc.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
-				}
+			got, err := parseArgs(t, func(f func(context.Context, *errorsOptions) error) *cobra.Command { return newErrorsCmd(s, f) }, tc.args...)
+			if wantError(t, err, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.model != "baseline" || got.examples != 2 || got.output != table.Markdown {
 				t.Errorf("got %+v", got)

@@ -16,6 +16,7 @@ import (
 	"github.com/nerbench/nerbench/confidence"
 	"github.com/nerbench/nerbench/internal/golden"
 	"github.com/nerbench/nerbench/internal/results"
+	"github.com/spf13/cobra"
 )
 
 // reportResults fills dir with result files: the embedded baseline on DaNE
@@ -168,20 +169,9 @@ func TestReportFlags(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			s, _, _ := testStreams()
-			var got *reportOptions
-			cmd := newReportCmd(s, func(_ context.Context, o *reportOptions) error { got = o; return nil })
-			cmd.SetArgs(tc.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
-				}
+			got, err := parseArgs(t, func(f func(context.Context, *reportOptions) error) *cobra.Command { return newReportCmd(s, f) }, tc.args...)
+			if wantError(t, err, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.file != tc.wantFile || got.figDir != tc.wantFig {
 				t.Errorf("got file %s and figures %s, want %s and %s", got.file, got.figDir, tc.wantFile, tc.wantFig)

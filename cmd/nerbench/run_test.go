@@ -12,6 +12,7 @@ import (
 
 	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/results"
+	"github.com/spf13/cobra"
 )
 
 func testStreams() (*streams, *bytes.Buffer, *bytes.Buffer) {
@@ -35,20 +36,9 @@ func TestRunFlags(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			s, _, _ := testStreams()
-			var got *runOptions
-			cmd := newRunCmd(s, func(_ context.Context, o *runOptions) error { got = o; return nil })
-			cmd.SetArgs(tc.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
-				}
+			got, err := parseArgs(t, func(f func(context.Context, *runOptions) error) *cobra.Command { return newRunCmd(s, f) }, tc.args...)
+			if wantError(t, err, tc.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			tc.check(t, got)
 		})

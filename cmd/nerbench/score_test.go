@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/internal/golden"
@@ -199,13 +200,8 @@ func TestScoreFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var got *scoreOptions
-			cmd := newScoreCmd(&streams{}, func(_ context.Context, o *scoreOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tc.args)
-			if err := cmd.Execute(); err != nil {
+			got, err := parseArgs(t, func(f func(context.Context, *scoreOptions) error) *cobra.Command { return newScoreCmd(&streams{}, f) }, tc.args...)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tc.want, got.opts); diff != "" {

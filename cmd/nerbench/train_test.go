@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
 
 	"github.com/nerbench/nerbench/adapters/baseline"
 )
@@ -40,13 +41,8 @@ func TestTrainFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var got *trainOptions
-			cmd := newTrainCmd(&streams{}, func(_ context.Context, o *trainOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tc.args)
-			if err := cmd.Execute(); err != nil {
+			got, err := parseArgs(t, func(f func(context.Context, *trainOptions) error) *cobra.Command { return newTrainCmd(&streams{}, f) }, tc.args...)
+			if err != nil {
 				t.Fatal(err)
 			}
 			got.out = nil
