@@ -13,6 +13,11 @@ ORT_TGZ     := $(BIN)/.cache/onnxruntime-node-$(ORT_VERSION).tgz
 NERBENCH_DATA ?= $(abspath $(wildcard ../shared/data))
 export NERBENCH_DATA
 export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(abspath $(ORT_LIB))
+# Version stamped into bin/nerbench: `nerbench version` and the
+# nerbench_version of every result file name the code that made them.
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)$(if $(findstring -dirty,$(VERSION)),-dirty)
+LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 include mk/torch.mk
 
@@ -31,7 +36,7 @@ $(ORT_LIB):
 	rm -rf $(BIN)/.cache/package $(ORT_TGZ)
 
 build: setup ## build bin/nerbench
-	$(GO) build -o $(NERBENCH) ./cmd/nerbench
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(NERBENCH) ./cmd/nerbench
 
 run: build ## set up, build and run the main job: nerbench run --dataset dane
 	$(NERBENCH) run --dataset dane
