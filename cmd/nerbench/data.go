@@ -104,7 +104,7 @@ falls back on the test split embedded in nerbench.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.dataset, "dataset", "", "dataset to show: "+strings.Join(dataDatasetNames(), ", ")+" (default all found)")
+	fl.StringVarP(&opts.dataset, "dataset", "d", "", "dataset to show: "+strings.Join(dataDatasetNames(), ", ")+" (default all found)")
 	fl.StringVar(&opts.dataDir, "data-dir", "", "data folder (default $NERBENCH_DATA, then $XDG_CACHE_HOME/nerbench)")
 	fl.StringVarP(&output, "output", "o", "text", "output format: text, json, markdown or csv")
 	_ = cmd.RegisterFlagCompletionFunc("dataset", cobra.FixedCompletions(dataDatasetNames(), cobra.ShellCompDirectiveNoFileComp))

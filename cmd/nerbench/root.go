@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -14,8 +17,14 @@ const (
 	exitOK        = 0
 	exitError     = 1 // the command failed
 	exitUsage     = 2 // bad flags or arguments
-	exitCancelled = 130
+	exitCancelled = 130 // interrupted (128 + SIGINT); SIGTERM gives 143
 )
+
+// signalCause is the cause of the context that main cancels when a signal
+// arrives, so that the exit code can say which signal stopped nerbench.
+type signalCause struct{ sig os.Signal }
+
+func (c *signalCause) Error() string { return c.sig.String() + " signal received" }
 
 // flagError marks an error in the command line, as opposed to one met while
 // running; it maps to exitUsage.
@@ -45,6 +54,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "nerbench: %v\n", err)
 	code := exitCode(err)
+	var sc *signalCause
+	if code == exitCancelled && errors.As(context.Cause(ctx), &sc) {
+		if n, ok := sc.sig.(syscall.Signal); ok {
+			code = 128 + int(n)
+		}
+	}
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'nerbench --help' for usage.")
 	}
@@ -97,5 +112,39 @@ $XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
 		newReportCmd(s, nil),
 		newDalukeCmd(s),
 	)
+	usageErrors(root)
 	return root
+}
+
+// usageErrors makes every argument error of cmd and its subcommands a usage
+// error (exit 2): an unknown command, also below a command group such as
+// `models`, and an argument where a command takes none.
+func usageErrors(cmd *cobra.Command) {
+	switch {
+	case cmd.HasSubCommands() && !cmd.Runnable():
+		cmd.Args = cobra.ArbitraryArgs
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+			if sug := c.SuggestionsFor(args[0]); len(sug) > 0 {
+				msg += "; did you mean " + strings.Join(sug, " or ") + "?"
+			}
+			return flagErrorf("%s", msg)
+		}
+	case cmd.Args != nil:
+		check := cmd.Args
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			err := check(c, args)
+			var fe *flagError
+			if err != nil && !errors.As(err, &fe) {
+				return &flagError{err}
+			}
+			return err
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		usageErrors(sub)
+	}
 }

@@ -89,6 +89,12 @@ func openSource(ctx context.Context, s *streams, o *sourceOptions, command []str
 	if o.resamples < 1 {
 		return nil, flagErrorf("--resamples must be at least 1, got %d", o.resamples)
 	}
+	if o.batchSize < 1 {
+		return nil, flagErrorf("--batch-size must be at least 1, got %d", o.batchSize)
+	}
+	if o.threads < 0 {
+		return nil, flagErrorf("--threads must not be negative, got %d", o.threads)
+	}
 	modelsDir, err := models.Dir(o.modelsDir)
 	if err != nil {
 		return nil, err

@@ -91,7 +91,7 @@ the settings are the defaults.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.dataset, "dataset", "", "dataset to train on: "+strings.Join(trainDatasetNames(), ", ")+" (required)")
+	f.StringVarP(&opts.dataset, "dataset", "d", "", "dataset to train on: "+strings.Join(trainDatasetNames(), ", ")+" (required)")
 	f.StringVar(&opts.dataDir, "data-dir", "", "data folder (default $NERBENCH_DATA, then $XDG_CACHE_HOME/nerbench)")
 	f.StringVar(&opts.file, "out", "", "model file to write (default baseline-DATASET.nbm.gz)")
 	f.StringVarP(&opts.output, "output", "o", "text", "summary format: text or json")
