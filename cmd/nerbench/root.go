@@ -15,8 +15,8 @@ import (
 // Exit codes. They are mapped from errors in one place, run.
 const (
 	exitOK        = 0
-	exitError     = 1 // the command failed
-	exitUsage     = 2 // bad flags or arguments
+	exitError     = 1   // the command failed
+	exitUsage     = 2   // bad flags or arguments
 	exitCancelled = 130 // interrupted (128 + SIGINT); SIGTERM gives 143
 )
 

@@ -27,7 +27,7 @@ func TestUsageExitCodes(t *testing.T) {
 		{"extra argument to version", []string{"version", "now"}, `"now"`},
 		{"extra argument to models list", []string{"models", "list", "x"}, `"x"`},
 		{"negative batch size", []string{"run", "-d", "dane", "--batch-size", "-1"}, "--batch-size"},
-		{"zero batch size on errors", []string{"errors", "baseline", "--batch-size", "0"}, "--batch-size"},
+		{"negative batch size on errors", []string{"errors", "baseline", "--batch-size", "-3"}, "--batch-size"},
 		{"negative threads", []string{"coprediction", "a", "b", "--threads", "-2"}, "--threads"},
 		{"bad batch size value", []string{"run", "-d", "dane", "--batch-size", "many"}, "--batch-size"},
 		{"unknown flag", []string{"run", "--frob"}, "--frob"},

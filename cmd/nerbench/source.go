@@ -53,7 +53,7 @@ func (o *sourceOptions) addFlags(f *pflag.FlagSet, defaultDataset string) {
 	f.StringArrayVar(&o.modelFiles, "model-file", nil, "add the baseline model file PATH, written by 'nerbench train baseline', as the model NAME (NAME=PATH, repeatable)")
 	f.IntVar(&o.threads, "threads", 0, "compute threads of each model that predicts (0: the runtime chooses)")
 	f.StringVar(&o.device, "device", "cpu", "cpu or cuda, for models that predict")
-	f.IntVar(&o.batchSize, "batch-size", benchmarks.DefaultBatchSize, "sentences per prediction batch")
+	f.IntVar(&o.batchSize, "batch-size", benchmarks.DefaultBatchSize, "sentences per prediction batch (0: the default)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of the bootstrap and randomisation tests")
 	f.IntVar(&o.resamples, "resamples", confidence.DefaultResamples, "bootstrap resamples and randomisation rounds")
 }
@@ -89,8 +89,11 @@ func openSource(ctx context.Context, s *streams, o *sourceOptions, command []str
 	if o.resamples < 1 {
 		return nil, flagErrorf("--resamples must be at least 1, got %d", o.resamples)
 	}
-	if o.batchSize < 1 {
-		return nil, flagErrorf("--batch-size must be at least 1, got %d", o.batchSize)
+	switch {
+	case o.batchSize < 0:
+		return nil, flagErrorf("--batch-size must be at least 1 (0: the default %d), got %d", benchmarks.DefaultBatchSize, o.batchSize)
+	case o.batchSize == 0:
+		o.batchSize = benchmarks.DefaultBatchSize
 	}
 	if o.threads < 0 {
 		return nil, flagErrorf("--threads must not be negative, got %d", o.threads)
