@@ -19,6 +19,8 @@ type (
 	Info = ort.Info
 	// Stats counts what Tag has done.
 	Stats = ort.Stats
+	// UnmappedError reports model labels without a dataset type.
+	UnmappedError = ort.UnmappedError
 )
 
 // DefaultBatchSize is the batch size of the zero Config.

@@ -189,7 +189,7 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 		Types: ds.Types, LabelMap: opts.labelMap, Log: opts.out.Err,
 	})
 	if err != nil {
-		return err
+		return unmappedLabels(err)
 	}
 	load := time.Since(start)
 	defer m.Close()

@@ -124,7 +124,7 @@ nerbench.coprediction/v1 (nerbench.coprediction-all/v1 with --all); see
 				return flagErrorf("--all takes no model arguments, got %s", strings.Join(args, " "))
 			case opts.all == "" && len(args) != 2:
 				return flagErrorf("coprediction needs two models A and B, or --all REF; got %d argument(s)", len(args))
-			case opts.all == "" && args[0] == args[1]:
+			case opts.all == "" && strings.EqualFold(strings.TrimSpace(args[0]), strings.TrimSpace(args[1])):
 				return flagErrorf("A and B are both %s: compare two different models", args[0])
 			}
 			if opts.all == "" {

@@ -33,6 +33,7 @@ func dalukeSpec() *models.Spec {
 			"tokenizer.json (Maltehb/danish-bert-botxo; the archive ships no tokenizer) in the models folder's " +
 			"daluke/ (see 'go doc ./adapters/daluke')",
 		Unavailable: unavailable,
+		Hash:        models.HashDir,
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
 			return loadDaluke(ctx, dir, o)
 		},
@@ -49,6 +50,9 @@ func loadDaluke(ctx context.Context, dir string, o models.LoadOptions) (*models.
 			fmt.Fprintln(o.Log, "daluke: libtorch sees no CUDA device; running on the CPU")
 		}
 		cfg.Device = "cpu"
+	}
+	if len(o.LabelMap) > 0 && o.Log != nil {
+		fmt.Fprintln(o.Log, "daluke: predicts the dataset's own types; --label-map does not apply to it")
 	}
 	if o.Threads > 0 && o.Log != nil {
 		fmt.Fprintln(o.Log, "daluke: --threads is not applied; libtorch uses its default (OMP_NUM_THREADS)")

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nerbench/nerbench/adapters/aelaectra"
@@ -26,7 +29,8 @@ func registry() *models.Registry {
 			Types:     []string{"LOC", "MISC", "ORG", "PER"},
 			Get:       "embedded in the binary",
 			Embedded:  true,
-			Load: func(context.Context, string, models.LoadOptions) (*models.Loaded, error) {
+			Load: func(_ context.Context, _ string, o models.LoadOptions) (*models.Loaded, error) {
+				fixedModelNotes(baseline.Name, o)
 				m, err := baseline.LoadEmbedded()
 				if err != nil {
 					return nil, err
@@ -51,10 +55,35 @@ func onnxSpec(d hfonnx.Spec, trainedOn string) *models.Spec {
 		TrainedOn: trainedOn,
 		Types:     d.Types(),
 		Get:       fmt.Sprintf("export it with `%s` into the models folder (see 'go doc ./adapters/%s')", d.Export, d.Name),
+		Hash:      models.HashDir,
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
 			return loadONNX(ctx, dir, d, o)
 		},
 	}
+}
+
+// fixedModelNotes says on o.Log which settings a CPU-only model with fixed
+// labels, such as the baseline, does not use.
+func fixedModelNotes(name string, o models.LoadOptions) {
+	if o.Log == nil {
+		return
+	}
+	if o.Device == "cuda" {
+		fmt.Fprintf(o.Log, "%s: runs on the CPU only; --device cuda does not apply to it\n", name)
+	}
+	if len(o.LabelMap) > 0 {
+		fmt.Fprintf(o.Log, "%s: predicts the dataset's own types; --label-map does not apply to it\n", name)
+	}
+}
+
+// unmappedLabels rewrites the error of an export whose labels do not map to
+// the dataset's types so that it names the --label-map flag.
+func unmappedLabels(err error) error {
+	var ue *hfonnx.UnmappedError
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s; map them with --label-map (for example --label-map PERSON=PER,EVT=O)", ue.Describe())
+	}
+	return err
 }
 
 func loadONNX(ctx context.Context, dir string, d hfonnx.Spec, o models.LoadOptions) (*models.Loaded, error) {
@@ -62,17 +91,61 @@ func loadONNX(ctx context.Context, dir string, d hfonnx.Spec, o models.LoadOptio
 	if err != nil {
 		return nil, err
 	}
-	m, err := hfonnx.LoadSpec(ctx, dir, d, hfonnx.Config{BatchSize: o.BatchSize, Threads: o.Threads, Device: o.Device, Log: o.Log})
+	m, err := hfonnx.LoadSpec(ctx, dir, d, hfonnx.Config{BatchSize: o.BatchSize, Threads: o.Threads, Device: o.Device, LabelMap: o.LabelMap, Log: o.Log})
 	if err != nil {
-		return nil, err
+		return nil, unmappedLabels(err)
 	}
 	return &models.Loaded{Model: m, Hash: hash, Config: m.Info()}, nil
 }
 
-// modelDirSpec registers an arbitrary export folder given with --model-dir.
-// Its name is "dir:" and the folder's base name.
-func modelDirSpec(dir string) *models.Spec {
-	name := "dir:" + filepath.Base(filepath.Clean(dir))
+// modelDirSpecs registers the export folders given with --model-dir. Each
+// is named "dir:" and the shortest suffix of its absolute path that no other
+// folder shares ("dir:model", or "dir:a/model" and "dir:b/model" for
+// coll/a/model and coll/b/model). A folder given twice is used once, with
+// a note on log.
+func modelDirSpecs(dirs []string, log io.Writer) ([]*models.Spec, error) {
+	var given, abs []string
+	for _, d := range dirs {
+		if d == "" {
+			return nil, flagErrorf("--model-dir: empty folder name")
+		}
+		a, err := filepath.Abs(d)
+		if err != nil {
+			return nil, flagErrorf("--model-dir %s: %v", d, err)
+		}
+		if i := slices.Index(abs, a); i >= 0 {
+			fmt.Fprintf(log, "--model-dir %s: the same folder as --model-dir %s; using it once\n", d, given[i])
+			continue
+		}
+		given, abs = append(given, d), append(abs, a)
+	}
+	parts := make([][]string, len(abs))
+	for i, a := range abs {
+		parts[i] = strings.Split(filepath.ToSlash(a), "/")
+	}
+	suffix := func(p []string, k int) string { return strings.Join(p[max(0, len(p)-k):], "/") }
+	specs := make([]*models.Spec, len(abs))
+	for i, p := range parts {
+		k := 1
+		for ; k < len(p); k++ {
+			clash := false
+			for j, q := range parts {
+				if j != i && strings.EqualFold(suffix(q, k), suffix(p, k)) {
+					clash = true
+					break
+				}
+			}
+			if !clash {
+				break
+			}
+		}
+		specs[i] = modelDirSpec(given[i], "dir:"+suffix(p, k))
+	}
+	return specs, nil
+}
+
+// modelDirSpec registers the export folder dir as the model called name.
+func modelDirSpec(dir, name string) *models.Spec {
 	return &models.Spec{
 		Name:      name,
 		Title:     dir,
@@ -80,8 +153,9 @@ func modelDirSpec(dir string) *models.Spec {
 		TrainedOn: "unknown",
 		Get:       givenWithModelDir,
 		Embedded:  true, // loaded from its own path, not the models folder
+		Hash:      func(string) (string, error) { return models.HashDir(dir) },
 		Load: func(ctx context.Context, _ string, o models.LoadOptions) (*models.Loaded, error) {
-			return loadONNX(ctx, dir, hfonnx.Spec{Name: strings.TrimPrefix(name, "dir:")}, o)
+			return loadONNX(ctx, dir, hfonnx.Spec{Name: name}, o)
 		},
 	}
 }

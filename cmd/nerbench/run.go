@@ -97,7 +97,7 @@ test run uses it.`,
 // findDataset returns the benchmark called name.
 func findDataset(name string) (*benchmarks.Dataset, error) {
 	for i := range dataDatasets {
-		if dataDatasets[i].Name == name {
+		if strings.EqualFold(dataDatasets[i].Name, strings.TrimSpace(name)) {
 			return &dataDatasets[i], nil
 		}
 	}
@@ -156,14 +156,12 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return err
 	}
 	scoring.CI = src.ciConfig()
-	names := opts.models
+	names, err := src.modelNames(opts.models)
+	if err != nil {
+		return err
+	}
 	if len(names) == 0 {
 		names = src.defaultModels()
-	}
-	for _, n := range names {
-		if _, err := src.reg.Lookup(n); err != nil {
-			return &flagError{err}
-		}
 	}
 	var done []*results.File
 	var runErr error
@@ -225,11 +223,12 @@ func (src *source) runModel(ctx context.Context, name string, scoring results.Op
 	if err := os.MkdirAll(o.resultsDir, 0o755); err != nil {
 		return nil, fmt.Errorf("results folder: %w", err)
 	}
-	spec, loaded, err := src.reg.Open(ctx, name, src.modelsDir, models.LoadOptions{BatchSize: o.batchSize, Threads: o.threads, Device: o.device, Log: src.out.Err})
+	spec, loaded, err := src.reg.Open(ctx, name, src.modelsDir, models.LoadOptions{BatchSize: o.batchSize, Threads: o.threads, Device: o.device, Log: src.out.Err, LabelMap: o.labelMap})
 	if err != nil {
 		return nil, err
 	}
 	defer loaded.Model.Close()
+	name = spec.Name
 	ds, corpus := src.ds, src.corpus
 	path := resultPath(o.resultsDir, ds.Name, corpus.Split, name)
 	var pred [][]string

@@ -28,6 +28,7 @@ type sourceOptions struct {
 	resultsDir string
 	modelDirs  []string
 	modelFiles []string // NAME=PATH of baseline model files
+	labelMap   map[string]string
 	threads    int
 	device     string
 	batchSize  int
@@ -51,6 +52,7 @@ func (o *sourceOptions) addFlags(f *pflag.FlagSet, defaultDataset string) {
 	f.StringVar(&o.resultsDir, "results-dir", "nerbench-results", "folder of the result files of 'nerbench run'; new predictions are saved there")
 	f.StringArrayVar(&o.modelDirs, "model-dir", nil, "add the Hugging Face ONNX export in this folder as the model dir:<folder name> (repeatable)")
 	f.StringArrayVar(&o.modelFiles, "model-file", nil, "add the baseline model file PATH, written by 'nerbench train baseline', as the model NAME (NAME=PATH, repeatable)")
+	f.StringToStringVar(&o.labelMap, "label-map", nil, "map model labels or types to dataset types, e.g. PERSON=PER,EVT=O (ONNX models)")
 	f.IntVar(&o.threads, "threads", 0, "compute threads of each model that predicts (0: the runtime chooses)")
 	f.StringVar(&o.device, "device", "cpu", "cpu or cuda, for models that predict")
 	f.IntVar(&o.batchSize, "batch-size", benchmarks.DefaultBatchSize, "sentences per prediction batch (0: the default)")
@@ -107,23 +109,30 @@ func openSource(ctx context.Context, s *streams, o *sourceOptions, command []str
 		base = registry()
 	}
 	specs := slices.Clone(base.All())
-	for _, d := range o.modelDirs {
-		specs = append(specs, modelDirSpec(d))
+	taken := func(name string) bool {
+		return slices.ContainsFunc(specs, func(s *models.Spec) bool { return strings.EqualFold(s.Name, name) })
 	}
+	dirs, err := modelDirSpecs(o.modelDirs, s.Err)
+	if err != nil {
+		return nil, err
+	}
+	specs = append(specs, dirs...)
 	for _, mf := range o.modelFiles {
-		sp, err := modelFileSpec(ctx, mf, func(name string) bool {
-			return slices.ContainsFunc(specs, func(s *models.Spec) bool { return s.Name == name })
-		})
+		sp, err := modelFileSpec(ctx, mf, taken)
 		if err != nil {
 			return nil, err
 		}
 		specs = append(specs, sp)
 	}
+	reg, err := models.Build(specs...)
+	if err != nil {
+		return nil, &flagError{err}
+	}
 	corpus, err := loadCorpus(ctx, s, ds, o.dataDir, o.split)
 	if err != nil {
 		return nil, err
 	}
-	return &source{opts: o, out: s, ds: ds, corpus: corpus, reg: models.New(specs...), modelsDir: modelsDir, command: command}, nil
+	return &source{opts: o, out: s, ds: ds, corpus: corpus, reg: reg, modelsDir: modelsDir, command: command}, nil
 }
 
 // How models given on the command line are marked in Spec.Get.
@@ -140,7 +149,7 @@ func modelFileSpec(ctx context.Context, arg string, taken func(string) bool) (*m
 		return nil, flagErrorf("--model-file %q: want NAME=PATH, NAME without slashes or spaces", arg)
 	}
 	if taken(name) {
-		return nil, flagErrorf("--model-file %s: the name %s is taken; choose another", arg, name)
+		return nil, flagErrorf("--model-file %s: the name %s is taken (model names are case-insensitive); choose another", arg, name)
 	}
 	m, err := baseline.Load(ctx, path, baseline.Config{})
 	if err != nil {
@@ -156,6 +165,7 @@ func modelFileSpec(ctx context.Context, arg string, taken func(string) bool) (*m
 		Get:       givenWithModelFile,
 		Embedded:  true, // loaded from its own path, not the models folder
 		Load: func(ctx context.Context, _ string, o models.LoadOptions) (*models.Loaded, error) {
+			fixedModelNotes(name, o)
 			m, err := baseline.Load(ctx, path, baseline.Config{BatchSize: o.BatchSize})
 			if err != nil {
 				return nil, err
@@ -174,10 +184,38 @@ func datasetDisplayName(name string) string {
 	return name
 }
 
+// modelNames returns the registered names of the models given with
+// --model: spaces around a name are dropped ("baseline, b7"), case is
+// ignored, and a name given twice is used once. An unknown name is a usage
+// error.
+func (src *source) modelNames(given []string) ([]string, error) {
+	var names []string
+	for _, n := range given {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		spec, err := src.reg.Lookup(n)
+		if err != nil {
+			return nil, &flagError{fmt.Errorf("--model: %w", err)}
+		}
+		if !slices.Contains(names, spec.Name) {
+			names = append(names, spec.Name)
+		}
+	}
+	return names, nil
+}
+
 // result returns the predictions of the model called name on the source's
 // split: the result file of `nerbench run` when one exists for the same
-// data, or else new predictions, scored and saved as `nerbench run` does.
+// data and, when the model can be loaded here, the same model (its hash is
+// checked as `run --resume` does); otherwise new predictions, scored and
+// saved as `nerbench run` does. A result file of a model that cannot be
+// loaded here is used as it is, with a note.
 func (src *source) result(ctx context.Context, name string) (*results.File, error) {
+	spec, lerr := src.reg.Lookup(name)
+	if lerr == nil {
+		name = spec.Name
+	}
 	path := resultPath(src.opts.resultsDir, src.ds.Name, src.corpus.Split, name)
 	f, err := results.Load(path)
 	switch {
@@ -185,15 +223,37 @@ func (src *source) result(ctx context.Context, name string) (*results.File, erro
 		if _, why := f.CachedPredictions(src.corpus, f.Model.Hash); why != "" {
 			return nil, fmt.Errorf("%s: %s; run 'nerbench run --dataset %s --split %s --model %s' again", path, why, src.ds.Name, src.corpus.Split, name)
 		}
-		return f, nil
+		if lerr != nil {
+			return f, nil
+		}
+		hash, herr := src.reg.Hash(ctx, name, src.modelsDir)
+		switch {
+		case errors.Is(herr, models.ErrUnavailable):
+			fmt.Fprintf(src.out.Err, "%s: not available here to check; using %s as it is\n", name, path)
+			return f, nil
+		case herr != nil:
+			return nil, herr
+		case hash == f.Model.Hash:
+			return f, nil
+		}
+		fmt.Fprintf(src.out.Err, "%s: %s was made by another version of the model (hash %s, now %s): predicting again\n",
+			name, path, shortHash(f.Model.Hash), shortHash(hash))
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, err
-	}
-	if _, lerr := src.reg.Lookup(name); lerr != nil {
+	case lerr != nil:
 		return nil, fmt.Errorf("no result file %s, and %w", path, lerr)
+	default:
+		fmt.Fprintf(src.out.Err, "%s: no result file %s: predicting\n", name, path)
 	}
-	fmt.Fprintf(src.out.Err, "%s: no result file %s: predicting\n", name, path)
 	return src.runModel(ctx, name, results.Options{CI: src.ciConfig()}, false)
+}
+
+// shortHash abbreviates "sha256:<hex>" for messages.
+func shortHash(h string) string {
+	if len(h) > 19 {
+		return h[:19]
+	}
+	return h
 }
 
 // ciConfig returns the bootstrap settings of the flags.

@@ -70,6 +70,9 @@ type Spec struct {
 	// Load opens the model from dir, its folder in the models folder (empty
 	// for embedded models).
 	Load func(ctx context.Context, dir string, opts LoadOptions) (*Loaded, error)
+	// Hash, when not nil, returns the Loaded.Hash that Load would give for
+	// dir without loading the model; when nil, Registry.Hash loads it.
+	Hash func(dir string) (string, error)
 }
 
 // LoadOptions are the run-time settings a user may give any model. The zero
@@ -84,6 +87,10 @@ type LoadOptions struct {
 	Device string
 	// Log receives notes, such as a fallback to the CPU.
 	Log io.Writer
+	// LabelMap maps model labels or types to dataset types ("PERSON" to
+	// "PER", "EVT" to "O"), for adapters whose labels are not fixed; the
+	// others ignore it and say so on Log.
+	LabelMap map[string]string
 }
 
 // PredictsMISC reports whether the model predicts the MISC type.
@@ -100,26 +107,46 @@ type Registry struct {
 	specs []*Spec
 }
 
-// New returns a registry of the given specs, kept in the given order.
-// It panics if two specs share a name.
-func New(specs ...*Spec) *Registry {
-	seen := map[string]bool{}
+// ErrDuplicate is wrapped by Build for two specs whose names are equal
+// under case folding.
+var ErrDuplicate = errors.New("duplicate model name")
+
+// Build returns a registry of the given specs, kept in the given order. Its
+// error wraps ErrDuplicate when two names are equal under case folding, as
+// model names are looked up.
+func Build(specs ...*Spec) (*Registry, error) {
+	seen := map[string]*Spec{}
 	for _, s := range specs {
-		if seen[s.Name] {
-			panic("models: duplicate model name " + s.Name)
+		k := strings.ToLower(s.Name)
+		if o, ok := seen[k]; ok {
+			return nil, fmt.Errorf("%w: %s (%s) and %s (%s)", ErrDuplicate, o.Name, o.ID, s.Name, s.ID)
 		}
-		seen[s.Name] = true
+		seen[k] = s
 	}
-	return &Registry{specs: specs}
+	return &Registry{specs: specs}, nil
+}
+
+// New is Build for a fixed list of specs, such as nerbench's own registry.
+// It panics if two specs share a name: that is a programming error. Specs
+// built from user input go through Build.
+func New(specs ...*Spec) *Registry {
+	r, err := Build(specs...)
+	if err != nil {
+		panic("models: " + err.Error())
+	}
+	return r
 }
 
 // All returns the registered specs in registration order.
 func (r *Registry) All() []*Spec { return r.specs }
 
-// Lookup returns the spec called name.
+// Lookup returns the spec called name; names are matched without regard to
+// case ("DaBERT" finds "dabert"), and leading or trailing spaces are
+// ignored.
 func (r *Registry) Lookup(name string) (*Spec, error) {
+	name = strings.TrimSpace(name)
 	for _, s := range r.specs {
-		if s.Name == name {
+		if strings.EqualFold(s.Name, name) {
 			return s, nil
 		}
 	}
@@ -165,6 +192,37 @@ func (r *Registry) Open(ctx context.Context, name, modelsDir string, opts LoadOp
 		return nil, nil, fmt.Errorf("load model %s: %w", name, err)
 	}
 	return s, l, nil
+}
+
+// Hash returns the hash of the model called name as it is now in
+// modelsDir (Loaded.Hash): through Spec.Hash when set, else by loading the
+// model. Its error wraps ErrUnknown or ErrUnavailable when the model cannot
+// be found.
+func (r *Registry) Hash(ctx context.Context, name, modelsDir string) (string, error) {
+	s, err := r.Lookup(name)
+	if err != nil {
+		return "", err
+	}
+	ok, why := r.Availability(s, modelsDir)
+	if !ok {
+		return "", fmt.Errorf("%w: %s: %s", ErrUnavailable, s.Name, why)
+	}
+	dir := ""
+	if !s.Embedded {
+		dir = filepath.Join(modelsDir, s.Name)
+	}
+	if s.Hash != nil {
+		h, err := s.Hash(dir)
+		if err != nil {
+			return "", fmt.Errorf("hash model %s: %w", s.Name, err)
+		}
+		return h, nil
+	}
+	l, err := s.Load(ctx, dir, LoadOptions{})
+	if err != nil {
+		return "", fmt.Errorf("load model %s: %w", s.Name, err)
+	}
+	return l.Hash, l.Model.Close()
 }
 
 // Dir returns the models folder: flag if not empty, else $NERBENCH_MODELS,

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,5 +104,34 @@ func TestHashDir(t *testing.T) {
 	}
 	if !strings.HasPrefix(ha, "sha256:") || len(ha) != len("sha256:")+64 {
 		t.Errorf("got %q, want sha256:<64 hex>", ha)
+	}
+}
+
+// TestBuildDuplicate checks that Build refuses two specs whose names are
+// equal under case folding, naming both, instead of panicking.
+func TestBuildDuplicate(t *testing.T) {
+	tests := []struct {
+		name    string
+		names   []string
+		wantErr bool
+	}{
+		{"distinct", []string{"a", "b"}, false},
+		{"same", []string{"dir:model", "dir:model"}, true},
+		{"case", []string{"B7", "b7"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var specs []*Spec
+			for i, n := range tc.names {
+				specs = append(specs, &Spec{Name: n, ID: fmt.Sprint("id", i)})
+			}
+			_, err := Build(specs...)
+			if got := errors.Is(err, ErrDuplicate); got != tc.wantErr {
+				t.Fatalf("got error %v, want an ErrDuplicate: %v", err, tc.wantErr)
+			}
+			if err != nil && (!strings.Contains(err.Error(), "id0") || !strings.Contains(err.Error(), "id1")) {
+				t.Errorf("got %q, want both models named", err)
+			}
+		})
 	}
 }

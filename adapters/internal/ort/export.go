@@ -162,15 +162,34 @@ func mapLabels(file string, labels []string, labelMap map[string]string, types [
 		out[i] = mapped
 	}
 	if len(bad) > 0 {
-		what := "label " + bad[0] + " is not O or B-/I- of the dataset's types %s and has no mapping"
-		if len(bad) > 1 {
-			what = "labels " + strings.Join(bad, ", ") + " are not O or B-/I- of the dataset's types %s and have no mapping"
-		}
-		return nil, fmt.Errorf("%w: %s: "+what+" (map model types to dataset types with Config.LabelMap, e.g. PERSON to PER)",
-			ErrLabel, file, strings.Join(types, ", "))
+		return nil, &UnmappedError{File: file, Labels: bad, Types: types}
 	}
 	return out, nil
 }
+
+// UnmappedError is returned by Load for model labels that are neither O nor
+// B-/I- of the dataset's types and have no mapping. It wraps ErrLabel.
+type UnmappedError struct {
+	File   string   // the config.json that lists the labels
+	Labels []string // the labels at fault, quoted
+	Types  []string // the dataset's types
+}
+
+// Describe says what is wrong, without saying how to fix it, so that a
+// command can name its own flag.
+func (e *UnmappedError) Describe() string {
+	what := "label " + e.Labels[0] + " is not O or B-/I- of the dataset's types %s and has no mapping"
+	if len(e.Labels) > 1 {
+		what = "labels " + strings.Join(e.Labels, ", ") + " are not O or B-/I- of the dataset's types %s and have no mapping"
+	}
+	return fmt.Sprintf("%v: %s: "+what, ErrLabel, e.File, strings.Join(e.Types, ", "))
+}
+
+func (e *UnmappedError) Error() string {
+	return e.Describe() + " (map model types to dataset types with Config.LabelMap, e.g. PERSON to PER)"
+}
+
+func (e *UnmappedError) Unwrap() error { return ErrLabel }
 
 func mapLabel(l string, labelMap map[string]string) (string, bool) {
 	if v, ok := labelMap[l]; ok {

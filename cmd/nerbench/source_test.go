@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nerbench/nerbench/internal/results"
+)
+
+// embeddedModelFile is the baseline model file embedded in the binary.
+var embeddedModelFile = filepath.Join("..", "..", "adapters", "baseline", "model", "dane.nbm.gz")
+
+// TestModelDirNames checks the names of --model-dir folders: the folder's
+// name when it is unique, else the shortest distinguishing suffix of its
+// path; a folder given twice is used once.
+func TestModelDirNames(t *testing.T) {
+	root := t.TempDir()
+	p := func(rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
+	tests := []struct {
+		name      string
+		dirs      []string
+		want      []string
+		wantNotes int
+	}{
+		{"one", []string{p("x/model")}, []string{"dir:model"}, 0},
+		{"same last name", []string{p("coll/a/model"), p("coll/b/model")}, []string{"dir:a/model", "dir:b/model"}, 0},
+		{"same last two names", []string{p("a/x/onnx"), p("b/x/onnx"), p("c/onnx")}, []string{"dir:a/x/onnx", "dir:b/x/onnx", "dir:c/onnx"}, 0},
+		{"different last names", []string{p("a/model"), p("b/onnx")}, []string{"dir:model", "dir:onnx"}, 0},
+		{"names differing in case only", []string{p("a/Model"), p("b/model")}, []string{"dir:a/Model", "dir:b/model"}, 0},
+		{"one folder twice", []string{p("a/model"), p("a/model/"), p("a/../a/model")}, []string{"dir:model"}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var log bytes.Buffer
+			specs, err := modelDirSpecs(tc.dirs, &log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range specs {
+				got = append(got, s.Name)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("names (-want +got):\n%s", diff)
+			}
+			if n := strings.Count(log.String(), "using it once"); n != tc.wantNotes {
+				t.Errorf("got %d notes %q, want %d", n, log.String(), tc.wantNotes)
+			}
+		})
+	}
+}
+
+// TestDuplicateModelNames runs every command that takes models with
+// duplicate and conflicting model names. None may panic: each runs, or
+// fails with a message naming the folders or the name, and a usage error
+// exits 2.
+func TestDuplicateModelNames(t *testing.T) {
+	coll := t.TempDir()
+	a, b := filepath.Join(coll, "a", "model"), filepath.Join(coll, "b", "model")
+	for _, d := range []string{a, b} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dirs := []string{"--model-dir", a, "--model-dir", b}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     []string // in stderr
+	}{
+		{"run, two folders called model", append([]string{"run", "-m", "baseline"}, dirs...), exitOK, nil},
+		{"run, one folder twice", []string{"run", "-m", "baseline", "--model-dir", a, "--model-dir", a + "/"}, exitOK, []string{"using it once"}},
+		{"run, the second folder", append([]string{"run", "-m", "dir:b/model"}, dirs...), exitError, []string{"dir:b/model", b}},
+		{"run, the ambiguous short name", append([]string{"run", "-m", "dir:model"}, dirs...), exitUsage, []string{`unknown model "dir:model"`, "dir:a/model", "dir:b/model"}},
+		{"coprediction, two folders called model", append([]string{"coprediction", "dir:a/model", "dir:b/model"}, dirs...), exitError, []string{a}},
+		{"coprediction, one folder twice", []string{"coprediction", "baseline", "dir:model", "--model-dir", a, "--model-dir", a}, exitError, []string{"using it once", a}},
+		{"errors, two folders called model", append([]string{"errors", "dir:a/model"}, dirs...), exitError, []string{a}},
+		{"run, --model-file named like a registered model", []string{"run", "-m", "baseline", "--model-file", "Baseline=" + embeddedModelFile}, exitUsage, []string{"Baseline is taken"}},
+		{"run, two --model-file with one name", []string{"run", "--model-file", "b7=" + embeddedModelFile, "--model-file", "B7=" + embeddedModelFile}, exitUsage, []string{"B7 is taken"}},
+		{"coprediction, --model-file named like a --model-dir", []string{"coprediction", "baseline", "x", "--model-dir", b, "--model-file", "dir:model=" + embeddedModelFile}, exitUsage, []string{"dir:model is taken"}},
+		{"errors, --model-file named like a --model-dir", []string{"errors", "baseline", "--model-dir", a, "--model-file", "DIR:MODEL=" + embeddedModelFile}, exitUsage, []string{"DIR:MODEL is taken"}},
+		{"coprediction, one model under two spellings", []string{"coprediction", "baseline", "BASELINE"}, exitUsage, []string{"both"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			args := append(tc.args, "-d", "dane", "--data-dir", t.TempDir(), "--results-dir", t.TempDir(), "--models-dir", t.TempDir(), "--resamples", "20")
+			code := run(t.Context(), args, strings.NewReader(""), &out, &errb)
+			if code != tc.wantCode {
+				t.Errorf("got exit code %d, want %d; stderr:\n%s", code, tc.wantCode, errb.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errb.String(), w) {
+					t.Errorf("got stderr\n%s\nwant it to contain %q", errb.String(), w)
+				}
+			}
+			if strings.Contains(errb.String(), "goroutine") || strings.Contains(errb.String(), "panic") {
+				t.Errorf("got a panic:\n%s", errb.String())
+			}
+		})
+	}
+}
+
+// TestStaleResultFile gives coprediction and errors a result file made by
+// another version of a model named on the command line: each must predict
+// again, as `run --resume` does, and not use the old predictions. A result
+// file of a model that cannot be loaded here is used as it is, with a note.
+func TestStaleResultFile(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string // in stderr
+		file string // result file that must have the current hash afterwards
+	}{
+		{"coprediction, --model-file", []string{"coprediction", "baseline", "b7", "--model-file", "b7=" + embeddedModelFile}, "b7: ", "dane_test_b7.json"},
+		{"coprediction, the embedded baseline", []string{"coprediction", "baseline", "b7", "--model-file", "b7=" + embeddedModelFile}, "baseline: ", "dane_test_baseline.json"},
+		{"errors, --model-file", []string{"errors", "b7", "--model-file", "b7=" + embeddedModelFile}, "b7: ", "dane_test_b7.json"},
+		{"errors, name in another case", []string{"errors", "B7", "--model-file", "b7=" + embeddedModelFile}, "b7: ", "dane_test_b7.json"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, dataDir := t.TempDir(), t.TempDir()
+			common := []string{"-d", "dane", "--data-dir", dataDir, "--results-dir", dir, "--resamples", "20", "--models-dir", t.TempDir()}
+			var out, errb bytes.Buffer
+			if code := run(t.Context(), append([]string{"run", "-m", "baseline,b7", "--model-file", "b7=" + embeddedModelFile}, common...), strings.NewReader(""), &out, &errb); code != exitOK {
+				t.Fatalf("run: exit %d: %s", code, errb.String())
+			}
+			path := filepath.Join(dir, tc.file)
+			f, err := results.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			current := f.Model.Hash
+			f.Model.Hash = "sha256:" + strings.Repeat("0", 64) // an older model
+			if err := f.Save(path); err != nil {
+				t.Fatal(err)
+			}
+			errb.Reset()
+			if code := run(t.Context(), append(tc.args, common...), strings.NewReader(""), &out, &errb); code != exitOK {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			if want := tc.want + path + " was made by another version of the model"; !strings.Contains(errb.String(), want) {
+				t.Errorf("got stderr\n%s\nwant it to contain %q", errb.String(), want)
+			}
+			if f, err = results.Load(path); err != nil {
+				t.Fatal(err)
+			}
+			if f.Model.Hash != current {
+				t.Errorf("got model hash %s in %s, want the current %s", f.Model.Hash, path, current)
+			}
+		})
+	}
+	t.Run("a model not available here", func(t *testing.T) {
+		dir, dataDir := t.TempDir(), t.TempDir()
+		common := []string{"-d", "dane", "--data-dir", dataDir, "--results-dir", dir, "--resamples", "20", "--models-dir", t.TempDir()}
+		var out, errb bytes.Buffer
+		if code := run(t.Context(), append([]string{"run", "-m", "baseline"}, common...), strings.NewReader(""), &out, &errb); code != exitOK {
+			t.Fatalf("run: exit %d: %s", code, errb.String())
+		}
+		f, err := results.Load(filepath.Join(dir, "dane_test_baseline.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Model.Name, f.Model.Hash = "dabert", "sha256:"+strings.Repeat("1", 64)
+		path := filepath.Join(dir, "dane_test_dabert.json")
+		if err := f.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		errb.Reset()
+		if code := run(t.Context(), append([]string{"errors", "dabert"}, common...), strings.NewReader(""), &out, &errb); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		if want := "dabert: not available here to check; using " + path + " as it is"; !strings.Contains(errb.String(), want) {
+			t.Errorf("got stderr\n%s\nwant it to contain %q", errb.String(), want)
+		}
+	})
+}
