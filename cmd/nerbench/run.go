@@ -229,6 +229,7 @@ func (src *source) runModel(ctx context.Context, name string, scoring results.Op
 	}
 	defer loaded.Model.Close()
 	name = spec.Name
+	src.warnTrainingSplit(spec)
 	ds, corpus := src.ds, src.corpus
 	path := resultPath(o.resultsDir, ds.Name, corpus.Split, name)
 	var pred [][]string

@@ -248,6 +248,15 @@ func (src *source) result(ctx context.Context, name string) (*results.File, erro
 	return src.runModel(ctx, name, results.Options{CI: src.ciConfig()}, false)
 }
 
+// warnTrainingSplit warns on the error stream when spec was trained on the
+// split it is about to be scored on.
+func (src *source) warnTrainingSplit(spec *models.Spec) {
+	split := datasetDisplayName(src.ds.Name) + " " + src.corpus.Split
+	if strings.EqualFold(strings.TrimSpace(spec.TrainedOn), split) {
+		fmt.Fprintf(src.out.Err, "warning: %s was trained on %s: its scores on its own training data overstate how well it does\n", spec.Name, split)
+	}
+}
+
 // shortHash abbreviates "sha256:<hex>" for messages.
 func shortHash(h string) string {
 	if len(h) > 19 {

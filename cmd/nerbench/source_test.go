@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,4 +181,49 @@ func TestStaleResultFile(t *testing.T) {
 			t.Errorf("got stderr\n%s\nwant it to contain %q", errb.String(), want)
 		}
 	})
+}
+
+// TestNamesAndWarnings checks the friendlier spellings of datasets and
+// models (any case, spaces after commas) and the warning for a model scored
+// on its own training split.
+func TestNamesAndWarnings(t *testing.T) {
+	data := writeDaNE(t) // train and dev splits
+	tests := []struct {
+		name     string
+		args     []string
+		wantRows []string // model rows in stdout
+		warn     bool
+	}{
+		{"dataset and model in another case", []string{"-d", "DaNE", "-m", "Baseline", "--split", "dev"}, []string{"baseline"}, false},
+		{"spaces after commas, a model twice", []string{"-d", "dane", "-m", "baseline, b7 , BASELINE", "--model-file", "b7=" + embeddedModelFile, "--split", "dev"}, []string{"baseline", "b7"}, false},
+		{"scored on its training split", []string{"-d", "dane", "-m", "baseline", "--split", "train"}, []string{"baseline"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			args := append([]string{"run", "--data-dir", data, "--results-dir", t.TempDir(), "--models-dir", t.TempDir(), "--resamples", "20", "-o", "json"}, tc.args...)
+			if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			var doc struct {
+				Results []struct {
+					Model struct{ Name string } `json:"model"`
+				} `json:"results"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range doc.Results {
+				got = append(got, r.Model.Name)
+			}
+			if diff := cmp.Diff(tc.wantRows, got); diff != "" {
+				t.Errorf("models (-want +got):\n%s", diff)
+			}
+			warned := strings.Contains(errb.String(), "warning: baseline was trained on DaNE train")
+			if warned != tc.warn {
+				t.Errorf("got warning %v, want %v; stderr:\n%s", warned, tc.warn, errb.String())
+			}
+		})
+	}
 }

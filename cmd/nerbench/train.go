@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,21 +15,32 @@ import (
 
 	"github.com/nerbench/nerbench/adapters/baseline"
 	"github.com/nerbench/nerbench/benchmarks"
-	"github.com/nerbench/nerbench/benchmarks/conll2003"
-	"github.com/nerbench/nerbench/benchmarks/dane"
 	"github.com/nerbench/nerbench/internal/datadir"
 )
 
-// trainDatasets are the datasets a baseline can be trained on.
-var trainDatasets = map[string]benchmarks.Dataset{
-	dane.Name:      dane.Dataset,
-	conll2003.Name: conll2003.Dataset,
+// trainSplit returns the split of ds that `train` uses by default: "train",
+// else the first split whose name starts with "train" (Plank's train-10k);
+// "" when ds has none.
+func trainSplit(ds *benchmarks.Dataset) string {
+	if slices.Contains(ds.Splits, "train") {
+		return "train"
+	}
+	for _, s := range ds.Splits {
+		if strings.HasPrefix(s, "train") {
+			return s
+		}
+	}
+	return ""
 }
+
+// devSplit is the split on which training chooses the number of epochs.
+const devSplit = "dev"
 
 type trainOptions struct {
 	out       *streams
 	model     string
 	dataset   string
+	split     string // training split; "" until resolved
 	dataDir   string
 	file      string
 	output    string
@@ -47,9 +60,12 @@ func newTrainCmd(s *streams, runF func(context.Context, *trainOptions) error) *c
 		Use:   "train baseline --dataset NAME",
 		Short: "Train the Go baseline NER model",
 		Long: `Train nerbench's baseline model, an averaged structured perceptron with
-Viterbi decoding (package adapters/baseline), on the train split of a
-dataset. The number of epochs is chosen on the dev split; the test split is
-never read. Training is deterministic: the same data, settings and seed give
+Viterbi decoding (package adapters/baseline), on the training split of a
+dataset: train, or --train-split (Plank has train-10k, the default, and
+train-5k). Any dataset with a training and a dev split can be used: DaNE,
+Plank, WikiANN and CoNLL-2003. The number of epochs is chosen on the dev
+split; the test split is never read. The flags and the --out file are
+checked before any data is read. Training is deterministic: the same data, settings and seed give
 a byte-identical model file.
 
 The model file records the dataset, the splits and their hashes, the seed,
@@ -60,7 +76,8 @@ The DaNE model embedded in nerbench is made with the first example below;
 the settings are the defaults.`,
 		Example: `  nerbench train baseline --dataset dane --out adapters/baseline/model/dane.nbm.gz
   nerbench train baseline --dataset dane --seed 7 --max-epochs 50 --out /tmp/dane-seed7.nbm.gz
-  nerbench train baseline --dataset conll2003 --data-dir ~/nerdata --out /tmp/conll.nbm.gz`,
+  nerbench train baseline --dataset conll2003 --data-dir ~/nerdata --out /tmp/conll.nbm.gz
+  nerbench train baseline -d plank --train-split train-5k --out /tmp/plank-5k.nbm.gz`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return flagErrorf("train takes one model name (baseline), got %d arguments", len(args))
@@ -72,17 +89,8 @@ the settings are the defaults.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.model = args[0]
-			if opts.dataset == "" {
-				return flagErrorf("--dataset is required: want %s", strings.Join(trainDatasetNames(), " or "))
-			}
-			if _, ok := trainDatasets[opts.dataset]; !ok {
-				return flagErrorf("--dataset %q: want %s", opts.dataset, strings.Join(trainDatasetNames(), " or "))
-			}
-			if opts.output != "text" && opts.output != "json" {
-				return flagErrorf("--output %q: want text or json", opts.output)
-			}
-			if opts.file == "" {
-				opts.file = "baseline-" + opts.dataset + ".nbm.gz"
+			if err := checkTrainOptions(opts); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -92,6 +100,7 @@ the settings are the defaults.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.dataset, "dataset", "d", "", "dataset to train on: "+strings.Join(trainDatasetNames(), ", ")+" (required)")
+	f.StringVar(&opts.split, "train-split", "", "split to train on (default train, or the dataset's first train-* split: train-10k for Plank)")
 	f.StringVar(&opts.dataDir, "data-dir", "", "data folder (default $NERBENCH_DATA, then $XDG_CACHE_HOME/nerbench)")
 	f.StringVar(&opts.file, "out", "", "model file to write (default baseline-DATASET.nbm.gz)")
 	f.StringVarP(&opts.output, "output", "o", "text", "summary format: text or json")
@@ -105,14 +114,84 @@ the settings are the defaults.`,
 	return cmd
 }
 
+// trainDatasetNames lists the datasets that have a training split and a
+// dev split, those a baseline can be trained on.
 func trainDatasetNames() []string {
-	return []string{dane.Name, conll2003.Name}
+	var names []string
+	for i := range dataDatasets {
+		if ds := &dataDatasets[i]; trainSplit(ds) != "" && slices.Contains(ds.Splits, devSplit) {
+			names = append(names, ds.Name)
+		}
+	}
+	return names
+}
+
+// checkTrainOptions checks the flags of `train` before any data is read,
+// the output file included, so that a bad flag never costs a training run.
+func checkTrainOptions(opts *trainOptions) error {
+	if opts.dataset == "" {
+		return flagErrorf("--dataset is required: want %s", strings.Join(trainDatasetNames(), ", "))
+	}
+	ds, err := findDataset(opts.dataset)
+	if err != nil || !slices.Contains(trainDatasetNames(), ds.Name) {
+		return flagErrorf("--dataset %q: want %s", opts.dataset, strings.Join(trainDatasetNames(), ", "))
+	}
+	opts.dataset = ds.Name
+	switch {
+	case opts.split == "":
+		opts.split = trainSplit(ds)
+	case !slices.Contains(ds.Splits, opts.split) || opts.split == devSplit || opts.split == "test":
+		return flagErrorf("--train-split %q: want a split of %s other than dev and test (%s)", opts.split, ds.Name, strings.Join(ds.Splits, ", "))
+	}
+	switch {
+	case opts.output != "text" && opts.output != "json":
+		return flagErrorf("--output %q: want text or json", opts.output)
+	case opts.maxEpochs < 1:
+		return flagErrorf("--max-epochs must be at least 1, got %d", opts.maxEpochs)
+	case opts.minCount < 1:
+		return flagErrorf("--min-count must be at least 1, got %d", opts.minCount)
+	case opts.gazLen < 1:
+		return flagErrorf("--gazetteer-max-len must be at least 1, got %d", opts.gazLen)
+	case opts.bags < 1:
+		return flagErrorf("--bags must be at least 1, got %d", opts.bags)
+	case opts.patience == 0:
+		return flagErrorf("--patience must not be 0 (negative: never stop early)")
+	case opts.prune == 0:
+		return flagErrorf("--prune must not be 0 (negative: keep all weights)")
+	}
+	if opts.file == "" {
+		opts.file = "baseline-" + opts.dataset + ".nbm.gz"
+	}
+	return checkWritable("--out", opts.file)
+}
+
+// checkWritable checks that file can be written: its folder exists and
+// takes new files, and file is not a folder. It writes nothing that stays.
+func checkWritable(flag, file string) error {
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		return flagErrorf("%s %s: is a folder; give a file name", flag, file)
+	}
+	dir := filepath.Dir(file)
+	fi, err := os.Stat(dir)
+	if err != nil || !fi.IsDir() {
+		return flagErrorf("%s %s: no folder %s", flag, file, dir)
+	}
+	f, err := os.CreateTemp(dir, ".nerbench-check-*")
+	if err != nil {
+		return flagErrorf("%s %s: cannot write in %s: %v", flag, file, dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // trainCommand is the command line recorded in the model file: every
 // setting spelled out, and nothing that depends on the host.
 func trainCommand(opts *trainOptions) string {
-	return fmt.Sprintf("nerbench train %s --dataset %s --seed %d --max-epochs %d --patience %d --min-count %d --gazetteer-max-len %d --bags %d --prune %s",
+	split := ""
+	if ds, err := findDataset(opts.dataset); err == nil && opts.split != trainSplit(ds) {
+		split = " --train-split " + opts.split
+	}
+	return fmt.Sprintf("nerbench train %s --dataset %s"+split+" --seed %d --max-epochs %d --patience %d --min-count %d --gazetteer-max-len %d --bags %d --prune %s",
 		opts.model, opts.dataset, opts.seed, opts.maxEpochs, opts.patience, opts.minCount, opts.gazLen, opts.bags,
 		strconv.FormatFloat(opts.prune, 'g', -1, 64))
 }
@@ -130,23 +209,26 @@ func runTrain(ctx context.Context, opts *trainOptions) error {
 	if err != nil {
 		return err
 	}
-	ds := trainDatasets[opts.dataset]
+	ds, err := findDataset(opts.dataset)
+	if err != nil {
+		return err
+	}
 	dir := loc.Dataset(ds.Name)
-	train, err := ds.Load(ctx, dir, "train")
+	train, err := ds.Load(ctx, dir, opts.split)
 	if err != nil {
 		return fmt.Errorf("data folder %s: %w", loc, err)
 	}
-	dev, err := ds.Load(ctx, dir, "dev")
+	dev, err := ds.Load(ctx, dir, devSplit)
 	if err != nil {
 		return fmt.Errorf("data folder %s: %w", loc, err)
 	}
-	fmt.Fprintf(opts.out.Err, "training %s on %s train (%d sentences), selecting on dev (%d sentences)\n",
-		opts.model, ds.Name, len(train.Sentences), len(dev.Sentences))
+	fmt.Fprintf(opts.out.Err, "training %s on %s %s (%d sentences), selecting on dev (%d sentences)\n",
+		opts.model, ds.Name, opts.split, len(train.Sentences), len(dev.Sentences))
 	start := time.Now()
 	m, err := baseline.Train(ctx, train.Sentences, dev.Sentences, baseline.TrainConfig{
 		Seed: opts.seed, MaxEpochs: opts.maxEpochs, Patience: opts.patience, MinCount: opts.minCount,
 		GazetteerMaxLen: opts.gazLen, Bags: opts.bags, Prune: opts.prune,
-		Dataset: ds.Name, TrainSplit: "train", DevSplit: "dev", Command: trainCommand(opts),
+		Dataset: ds.Name, TrainSplit: opts.split, DevSplit: devSplit, Command: trainCommand(opts),
 		Progress: func(bag, epoch int, f1 float64) {
 			if opts.bags > 1 {
 				fmt.Fprintf(opts.out.Err, "bag %d, ", bag)

@@ -19,7 +19,7 @@ import (
 func TestTrainFlags(t *testing.T) {
 	def := baseline.TrainConfig{}.Resolved()
 	defaults := trainOptions{
-		model: "baseline", dataset: "dane", file: "baseline-dane.nbm.gz", output: "text",
+		model: "baseline", dataset: "dane", split: "train", file: "baseline-dane.nbm.gz", output: "text",
 		seed: def.Seed, maxEpochs: def.MaxEpochs, patience: def.Patience, minCount: def.MinCount,
 		gazLen: def.GazetteerMaxLen, bags: def.Bags, prune: def.Prune,
 	}
@@ -31,6 +31,15 @@ func TestTrainFlags(t *testing.T) {
 		{"defaults", []string{"baseline", "--dataset", "dane"}, func(*trainOptions) {}},
 		{"conll2003 default file", []string{"baseline", "--dataset", "conll2003"}, func(o *trainOptions) {
 			o.dataset, o.file = "conll2003", "baseline-conll2003.nbm.gz"
+		}},
+		{"plank trains on train-10k", []string{"baseline", "-d", "Plank"}, func(o *trainOptions) {
+			o.dataset, o.split, o.file = "plank", "train-10k", "baseline-plank.nbm.gz"
+		}},
+		{"plank train-5k", []string{"baseline", "-d", "plank", "--train-split", "train-5k"}, func(o *trainOptions) {
+			o.dataset, o.split, o.file = "plank", "train-5k", "baseline-plank.nbm.gz"
+		}},
+		{"wikiann", []string{"baseline", "-d", "wikiann"}, func(o *trainOptions) {
+			o.dataset, o.file = "wikiann", "baseline-wikiann.nbm.gz"
 		}},
 		{"every setting", []string{"baseline", "--dataset", "dane", "--data-dir", "/d", "--out", "m.gz", "-o", "json",
 			"--seed", "7", "--max-epochs", "9", "--patience", "-1", "--min-count", "2", "--gazetteer-max-len", "3",
@@ -63,8 +72,13 @@ func TestTrainUsageErrors(t *testing.T) {
 	}{
 		{"no model", []string{"train", "--dataset", "dane"}, "train takes one model name (baseline), got 0 arguments"},
 		{"unknown model", []string{"train", "crf", "--dataset", "dane"}, `unknown model "crf": only "baseline" can be trained`},
-		{"no dataset", []string{"train", "baseline"}, "--dataset is required: want dane or conll2003"},
-		{"unknown dataset", []string{"train", "baseline", "--dataset", "plank"}, `--dataset "plank": want dane or conll2003`},
+		{"no dataset", []string{"train", "baseline"}, "--dataset is required: want dane, plank, wikiann, conll2003"},
+		{"unknown dataset", []string{"train", "baseline", "--dataset", "ontonotes"}, `--dataset "ontonotes": want dane, plank, wikiann, conll2003`},
+		{"test split", []string{"train", "baseline", "--dataset", "dane", "--train-split", "test"}, `--train-split "test": want a split of dane other than dev and test`},
+		{"zero epochs", []string{"train", "baseline", "--dataset", "dane", "--max-epochs", "0"}, "--max-epochs must be at least 1, got 0"},
+		{"zero bags", []string{"train", "baseline", "--dataset", "dane", "--bags", "0"}, "--bags must be at least 1, got 0"},
+		{"out in a missing folder", []string{"train", "baseline", "--dataset", "dane", "--out", "/nonexistent-nerbench/m.nbm.gz"}, "--out /nonexistent-nerbench/m.nbm.gz: no folder /nonexistent-nerbench"},
+		{"out is a folder", []string{"train", "baseline", "--dataset", "dane", "--out", os.TempDir()}, "is a folder; give a file name"},
 		{"bad output", []string{"train", "baseline", "--dataset", "dane", "--output", "csv"}, `--output "csv": want text or json`},
 		{"bad seed", []string{"train", "baseline", "--dataset", "dane", "--seed", "-1"}, `invalid argument "-1" for "--seed"`},
 	}
@@ -177,5 +191,66 @@ func TestTrainMissingData(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, "m.gz")); err == nil {
 		t.Error("a model file was written although training failed")
+	}
+}
+
+// TestTrainOtherDatasets trains the baseline on tiny Plank and WikiANN data
+// folders: any dataset with a training and a dev split can be trained on,
+// and the model file records the split.
+func TestTrainOtherDatasets(t *testing.T) {
+	sents := []struct{ words, tags string }{
+		{"Anders Fogh Rasmussen besøgte København .", "B-PER I-PER I-PER O B-LOC O"},
+		{"Mette Frederiksen talte med Novo Nordisk .", "B-PER I-PER O O B-ORG I-ORG O"},
+		{"Jens Hansen flyttede fra Aalborg .", "B-PER I-PER O O B-LOC O"},
+	}
+	write := func(t *testing.T, path, prefix string, idx ...int) {
+		t.Helper()
+		var b strings.Builder
+		for _, i := range idx {
+			tags := strings.Fields(sents[i].tags)
+			for j, w := range strings.Fields(sents[i].words) {
+				fmt.Fprintf(&b, "%s%s\t%s\n", prefix, w, tags[j])
+			}
+			b.WriteString("\n")
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		dataset, split string
+		files          func(t *testing.T, data string)
+	}{
+		{"plank", "train-10k", func(t *testing.T, data string) {
+			write(t, filepath.Join(data, "plank", "da_ddt-ud-ner-train-10k.conll"), "", 0, 1)
+			write(t, filepath.Join(data, "plank", "da_ddt-ud-ner-dev.conll"), "", 2)
+		}},
+		{"wikiann", "train", func(t *testing.T, data string) {
+			write(t, filepath.Join(data, "wikiann", "train"), "da:", 0, 1)
+			write(t, filepath.Join(data, "wikiann", "dev"), "da:", 2)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.dataset, func(t *testing.T) {
+			data := t.TempDir()
+			tc.files(t, data)
+			file := filepath.Join(t.TempDir(), "m.nbm.gz")
+			var stdout, stderr bytes.Buffer
+			args := []string{"train", "baseline", "-d", tc.dataset, "--data-dir", data, "--out", file, "--max-epochs", "2"}
+			if code := run(t.Context(), args, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+				t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+			}
+			m, err := baseline.Load(t.Context(), file, baseline.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := m.Provenance()
+			if p.Dataset != tc.dataset || p.TrainSplit != tc.split || p.TrainSentences != 2 || p.DevSentences != 1 {
+				t.Errorf("got provenance %+v, want %s %s, 2 train and 1 dev sentences", p, tc.dataset, tc.split)
+			}
+		})
 	}
 }
