@@ -1,5 +1,6 @@
 // Package mbert runs NERDA's multilingual BERT for Danish NER: NERDA's
-// precooked model BERT_ML_DaNE, bert-base-multilingual-uncased fine-tuned
+// precooked model DA_BERT_ML (called BERT_ML_DaNE in NERDA's first
+// releases), bert-base-multilingual-uncased fine-tuned
 // on DaNE (train and dev; max_len 128, 4 epochs) by Ekstra Bladet's NERDA
 // project (github.com/ebanalyse/NERDA, src/NERDA/precooked.py).
 //
@@ -12,7 +13,8 @@
 // # Getting the model
 //
 // NERDA does not publish the model on the Hugging Face hub. Its weights are
-// https://nerda.s3-eu-west-1.amazonaws.com/BERT_ML_DaNE.bin, a PyTorch state
+// https://nerda.s3-eu-west-1.amazonaws.com/DA_BERT_ML.bin (BERT_ML_DaNE.bin
+// for the first releases' class name; see WeightsURL), a PyTorch state
 // dict of NERDA's network: "transformer.*" (a BertModel) and "tags.weight",
 // "tags.bias" (the linear layer over the 9 labels). To export it:
 //

@@ -10,8 +10,16 @@ import (
 // models directory.
 const Name = "mbert"
 
-// ModelID is the public id of the fine-tuned model.
-const ModelID = "NERDA BERT_ML_DaNE (bert-base-multilingual-uncased)"
+// ModelID is the public id of the fine-tuned model: NERDA's precooked
+// model class DA_BERT_ML (BERT_ML_DaNE in NERDA's first releases), whose
+// weights NERDA downloads from WeightsURL. It is not on the Hugging Face
+// hub.
+const ModelID = "NERDA DA_BERT_ML (bert-base-multilingual-uncased)"
+
+// WeightsURL is where NERDA's Precooked.download_network fetches the
+// weights: its S3 bucket and the class name. NERDA releases that call the
+// class BERT_ML_DaNE fetch BERT_ML_DaNE.bin from the same bucket.
+const WeightsURL = "https://nerda.s3-eu-west-1.amazonaws.com/DA_BERT_ML.bin"
 
 // ExportCommand makes the export folder that Load reads.
 const ExportCommand = "optimum-cli export onnx --task token-classification mbert-hf mbert"

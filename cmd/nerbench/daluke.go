@@ -31,7 +31,8 @@ func dalukeSpec() *models.Spec {
 		Types:     []string{"LOC", "MISC", "ORG", "PER"},
 		Get: "put DaLUKE_NER.tar.gz (the daluke package's download) and Danish BERT's vocab.txt or " +
 			"tokenizer.json (Maltehb/danish-bert-botxo; the archive ships no tokenizer) in the models folder's " +
-			"daluke/ (see 'go doc ./adapters/daluke')",
+			"daluke/",
+		Hint:        "DaLUKE_NER.tar.gz and a BERT vocab in daluke/ (-v: how)",
 		Unavailable: unavailable,
 		Hash:        models.HashDir,
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {

@@ -15,6 +15,7 @@ type modelsListOptions struct {
 	out       *streams
 	modelsDir string
 	output    string
+	verbose   bool
 }
 
 func newModelsCmd(s *streams) *cobra.Command {
@@ -37,10 +38,12 @@ func newModelsListCmd(s *streams, runF func(context.Context, *modelsListOptions)
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the known models and whether each is available",
-		Long: `List every model nerbench knows: its public id, what it was trained on, the
-entity types it predicts, and whether it can run here. For a model that is
-not available, it says how to get it.`,
+		Long: `List every model nerbench knows and whether it can run here, with a short
+hint on how to get it; the view fits 100 columns. With -v, or any --output
+other than text, the full form: public id, what the model was trained on,
+the entity types it predicts, where it is found or, in full, how to get it.`,
 		Example: `  nerbench models list
+  nerbench models list -v
   nerbench models list --models-dir ~/nermodels --output json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -51,7 +54,8 @@ not available, it says how to get it.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.modelsDir, "models-dir", "", "models folder (default $NERBENCH_MODELS, then $XDG_DATA_HOME/nerbench/models)")
-	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text, markdown, csv or json")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text, markdown, csv or json (all but text give the full form)")
+	cmd.Flags().BoolVarP(&opts.verbose, "verbose", "v", false, "the full form: ids, training data, types and how to get each model")
 	return cmd
 }
 
@@ -78,12 +82,22 @@ func runModelsList(_ context.Context, opts *modelsListOptions) error {
 	}
 	reg := registry()
 	var entries []modelEntry
+	var hints []string
 	for _, s := range reg.All() {
 		ok, why := reg.Availability(s, dir)
 		entries = append(entries, modelEntry{
 			Name: s.Name, Title: s.Title, ID: s.ID, TrainedOn: s.TrainedOn,
 			Types: s.Types, Available: ok, Where: why,
 		})
+		hints = append(hints, modelHint(s, ok))
+	}
+	if format == table.Text && !opts.verbose {
+		t := &table.Table{Header: []string{"Model", "Available", "How to get it"}}
+		for i, e := range entries {
+			t.Rows = append(t.Rows, []string{e.Name, yesNo(e.Available), hints[i]})
+		}
+		t.Notes = []string{"Models folder: " + dir, "'nerbench models list -v' says in full how to get each model."}
+		return t.Render(opts.out.Out, format)
 	}
 	if format == table.JSON {
 		enc := json.NewEncoder(opts.out.Out)
@@ -99,11 +113,29 @@ func runModelsList(_ context.Context, opts *modelsListOptions) error {
 		Header: []string{"Model", "Public model", "Trained on", "Types", "Available", "Where / how to get it"},
 	}
 	for _, e := range entries {
-		avail := "no"
-		if e.Available {
-			avail = "yes"
-		}
-		t.Rows = append(t.Rows, []string{e.Name, e.ID, e.TrainedOn, strings.Join(e.Types, " "), avail, e.Where})
+		t.Rows = append(t.Rows, []string{e.Name, e.ID, e.TrainedOn, strings.Join(e.Types, " "), yesNo(e.Available), e.Where})
 	}
 	return t.Render(opts.out.Out, format)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// modelHint is the one-line "how to get it" of the default view.
+func modelHint(s *models.Spec, available bool) string {
+	switch {
+	case s.Embedded && available:
+		return "embedded in the binary"
+	case available:
+		return "found in the models folder, " + s.Name + "/"
+	case s.Unavailable != "":
+		return "not in this build (-v: why)"
+	case s.Hint != "":
+		return s.Hint
+	}
+	return s.Get
 }

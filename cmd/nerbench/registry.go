@@ -28,6 +28,7 @@ func registry() *models.Registry {
 			TrainedOn: "DaNE train",
 			Types:     []string{"LOC", "MISC", "ORG", "PER"},
 			Get:       "embedded in the binary",
+			Hint:      "embedded in the binary",
 			Embedded:  true,
 			Load: func(_ context.Context, _ string, o models.LoadOptions) (*models.Loaded, error) {
 				fixedModelNotes(baseline.Name, o)
@@ -39,7 +40,7 @@ func registry() *models.Registry {
 			},
 		},
 		onnxSpec(dabert.Describe(), "DaNE train"),
-		onnxSpec(mbert.Describe(), "DaNE train"),
+		mbertSpec(),
 		onnxSpec(aelaectra.Describe(), "DaNE train"),
 		dalukeSpec(),
 	)
@@ -54,12 +55,26 @@ func onnxSpec(d hfonnx.Spec, trainedOn string) *models.Spec {
 		ID:        d.ModelID,
 		TrainedOn: trainedOn,
 		Types:     d.Types(),
-		Get:       fmt.Sprintf("export it with `%s` into the models folder (see 'go doc ./adapters/%s')", d.Export, d.Name),
+		Get:       fmt.Sprintf("in the models folder, run `%s` (pip install optimum[exporters])", d.Export),
+		Hint:      "optimum export of " + d.ModelID,
 		Hash:      models.HashDir,
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
 			return loadONNX(ctx, dir, d, o)
 		},
 	}
+}
+
+// mbertSpec registers NERDA's m-BERT, which must be converted to a Hugging
+// Face folder before it can be exported.
+func mbertSpec() *models.Spec {
+	s := onnxSpec(mbert.Describe(), "DaNE train")
+	s.Get = "download " + mbert.WeightsURL + " (NERDA's precooked DA_BERT_ML; BERT_ML_DaNE.bin for NERDA's first releases); " +
+		"load it into a BertForTokenClassification of bert-base-multilingual-uncased with num_labels=9 and id2label " +
+		strings.Join(mbert.Labels, " ") + " (ids 0 to 8), renaming transformer.* to bert.* and tags.* to classifier.* " +
+		"and dropping the pooler; save_pretrained it with its tokenizer (do_lower_case=True) to mbert-hf; " +
+		"then, in the models folder, run `" + mbert.ExportCommand + "`"
+	s.Hint = "convert NERDA's DA_BERT_ML.bin, export to ONNX (-v: how)"
+	return s
 }
 
 // fixedModelNotes says on o.Log which settings a CPU-only model with fixed

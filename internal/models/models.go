@@ -59,8 +59,11 @@ type Spec struct {
 	TrainedOn string
 	// Types lists the entity types the model predicts after label mapping.
 	Types []string
-	// Get tells a user how to obtain the model folder.
+	// Get tells a user how to obtain the model folder, in full.
 	Get string
+	// Hint is Get in one short line (at most 60 characters), for the
+	// default view of `models list`; empty means Get.
+	Hint string
 	// Embedded is true for models built into the binary.
 	Embedded bool
 	// Unavailable, when not empty, says why this binary cannot run the model
