@@ -388,6 +388,10 @@ func (m *Model) checkGraph(modelPath, configPath string) (inputs []string, outpu
 	return inputs, out.Name, nil
 }
 
+// cudaProvider is the file of ONNX Runtime's CUDA execution provider,
+// beside the main library in GPU builds.
+const cudaProvider = "libonnxruntime_providers_cuda.so"
+
 // newSession creates the one session a Model uses. With device "cuda" it
 // tries the CUDA execution provider and falls back on the CPU with a note.
 func newSession(modelPath string, inputs []string, output string, threads int, device string) (*onnxruntime.DynamicAdvancedSession, string, []string, error) {
@@ -420,12 +424,16 @@ func newSession(modelPath string, inputs []string, output string, threads int, d
 	}
 	var notes []string
 	if device == "cuda" {
-		s, err := create(true)
-		if err == nil {
+		provider := filepath.Join(filepath.Dir(envPath), cudaProvider)
+		if _, err := os.Stat(provider); err != nil {
+			notes = append(notes, fmt.Sprintf("CUDA unavailable, running on the CPU: this ONNX Runtime has no CUDA provider "+
+				"(%s; it needs a GPU build of ONNX Runtime, CUDA and cuDNN)", provider))
+		} else if s, err := create(true); err == nil {
 			return s, "cuda", nil, nil
+		} else {
+			msg, _, _ := strings.Cut(err.Error(), "\n")
+			notes = append(notes, fmt.Sprintf("CUDA unavailable, running on the CPU: the CUDA provider did not start: %s", strings.TrimSpace(msg)))
 		}
-		notes = append(notes, fmt.Sprintf("CUDA execution provider unavailable, running on the CPU: %v "+
-			"(it needs an ONNX Runtime GPU build with libonnxruntime_providers_cuda.so, CUDA and cuDNN)", err))
 	}
 	s, err := create(false)
 	if err != nil {

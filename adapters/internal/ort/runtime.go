@@ -89,11 +89,49 @@ func initRuntime() (string, error) {
 			return
 		}
 		onnxruntime.SetSharedLibraryPath(envPath)
-		if err := onnxruntime.InitializeEnvironment(onnxruntime.WithLogLevelError()); err != nil {
+		_, err := os.Stat(telemetryPath(sessionFile))
+		hadSession := err == nil
+		// Fatal only: every error also comes back as a status, and ORT's own
+		// log lines (a C++ source path, colour codes) would repeat it raw.
+		if err := onnxruntime.InitializeEnvironment(onnxruntime.WithLogLevelFatal()); err != nil {
 			envErr = fmt.Errorf("%w: load %s: %w", ErrNoLibrary, envPath, err)
+			return
 		}
+		quietTelemetry(hadSession)
 	})
 	return envPath, envErr
+}
+
+// quietTelemetry turns off ONNX Runtime's telemetry events and removes the
+// files that its telemetry SDK (Microsoft's 1DS C++ SDK, "MATSDK") creates
+// in $TMPDIR when the environment is created, which every process would
+// otherwise leave behind: the trace file mat-debug-<pid>.log (opened by
+// log_init in lib/pal/PAL.cpp of microsoft/cpp_client_telemetry) and, when
+// this process created it, the session file .ses. The C API has no option
+// that stops the files being created, only DisableTelemetryEvents once the
+// environment exists; the trace file stays open and is unlinked, so
+// nothing stays on disk. A failure here costs only tidiness, so it is not
+// an error.
+func quietTelemetry(hadSession bool) {
+	_ = onnxruntime.DisableTelemetry()
+	_ = os.Remove(telemetryPath(fmt.Sprintf("mat-debug-%d.log", os.Getpid())))
+	if !hadSession {
+		_ = os.Remove(telemetryPath(sessionFile))
+	}
+}
+
+// sessionFile is the telemetry SDK's session file in $TMPDIR: the time of
+// the first launch and a random id, shared by every process.
+const sessionFile = ".ses"
+
+// telemetryPath is where the telemetry SDK puts a file called name: in
+// $TMPDIR, else /tmp.
+func telemetryPath(name string) string {
+	dir := os.Getenv("TMPDIR")
+	if dir == "" {
+		dir = "/tmp"
+	}
+	return filepath.Join(dir, name)
 }
 
 // RuntimeVersion returns the version of the loaded ONNX Runtime library,
