@@ -188,7 +188,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 func (src *source) defaultModels() []string {
 	var given, avail []string
 	for _, s := range src.reg.All() {
-		if s.Get == givenWithModelDir || s.Get == givenWithModelFile {
+		if isGiven(s) {
 			given = append(given, s.Name)
 		} else if ok, why := src.reg.Availability(s, src.modelsDir); ok {
 			avail = append(avail, s.Name)

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,25 +17,27 @@ import (
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/confidence"
 	"github.com/nerbench/nerbench/internal/models"
+	"github.com/nerbench/nerbench/internal/predfile"
 	"github.com/nerbench/nerbench/internal/results"
 )
 
 // sourceOptions say where `run` and the analysis commands find the gold
 // data and the models, and where result files are: the flags they share.
 type sourceOptions struct {
-	dataset    string
-	split      string
-	dataDir    string
-	modelsDir  string
-	resultsDir string
-	modelDirs  []string
-	modelFiles []string // NAME=PATH of baseline model files
-	labelMap   map[string]string
-	threads    int
-	device     string
-	batchSize  int
-	seed       uint64
-	resamples  int
+	dataset     string
+	split       string
+	dataDir     string
+	modelsDir   string
+	resultsDir  string
+	modelDirs   []string
+	modelFiles  []string // NAME=PATH of baseline model files
+	labelMap    map[string]string
+	predictions []string // NAME=FILE of predictions made elsewhere
+	threads     int
+	device      string
+	batchSize   int
+	seed        uint64
+	resamples   int
 	// base is the registry to extend; nil means registry(). Tests set it.
 	base *models.Registry
 }
@@ -52,6 +56,7 @@ func (o *sourceOptions) addFlags(f *pflag.FlagSet, defaultDataset string) {
 	f.StringVar(&o.resultsDir, "results-dir", "nerbench-results", "folder of the result files of 'nerbench run'; new predictions are saved there")
 	f.StringArrayVar(&o.modelDirs, "model-dir", nil, "add the Hugging Face ONNX export in this folder as the model dir:<folder name> (repeatable)")
 	f.StringArrayVar(&o.modelFiles, "model-file", nil, "add the baseline model file PATH, written by 'nerbench train baseline', as the model NAME (NAME=PATH, repeatable)")
+	f.StringArrayVar(&o.predictions, "predictions", nil, "add the predictions in FILE, made elsewhere, as the model NAME (NAME=FILE, repeatable): a CoNLL file of 'word pred' or 'word gold pred' lines, blank lines between sentences, checked word by word against the split")
 	f.StringToStringVar(&o.labelMap, "label-map", nil, "map model labels or types to dataset types, e.g. PERSON=PER,EVT=O (ONNX models)")
 	f.IntVar(&o.threads, "threads", 0, "compute threads of each model that predicts (0: the runtime chooses)")
 	f.StringVar(&o.device, "device", "cpu", "cpu or cuda, for models that predict")
@@ -124,21 +129,37 @@ func openSource(ctx context.Context, s *streams, o *sourceOptions, command []str
 		}
 		specs = append(specs, sp)
 	}
+	var corpus *benchmarks.Corpus
+	if len(o.predictions) > 0 {
+		// Prediction files are checked against the corpus as they are read.
+		if corpus, err = loadCorpus(ctx, s, ds, o.dataDir, o.split); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range o.predictions {
+		sp, err := predictionsSpec(p, corpus, taken)
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, sp)
+	}
 	reg, err := models.Build(specs...)
 	if err != nil {
 		return nil, &flagError{err}
 	}
-	corpus, err := loadCorpus(ctx, s, ds, o.dataDir, o.split)
-	if err != nil {
-		return nil, err
+	if corpus == nil {
+		if corpus, err = loadCorpus(ctx, s, ds, o.dataDir, o.split); err != nil {
+			return nil, err
+		}
 	}
 	return &source{opts: o, out: s, ds: ds, corpus: corpus, reg: reg, modelsDir: modelsDir, command: command}, nil
 }
 
 // How models given on the command line are marked in Spec.Get.
 const (
-	givenWithModelDir  = "given with --model-dir"
-	givenWithModelFile = "given with --model-file"
+	givenWithModelDir    = "given with --model-dir"
+	givenWithModelFile   = "given with --model-file"
+	givenWithPredictions = "given with --predictions"
 )
 
 // modelFileSpec registers a baseline model file given as NAME=PATH; taken
@@ -174,6 +195,77 @@ func modelFileSpec(ctx context.Context, arg string, taken func(string) bool) (*m
 		},
 	}, nil
 }
+
+// isGiven reports whether s was given on the command line rather than
+// registered.
+func isGiven(s *models.Spec) bool {
+	return s.Get == givenWithModelDir || s.Get == givenWithModelFile || s.Get == givenWithPredictions
+}
+
+// predictionsSpec registers a predictions file given as NAME=FILE, checked
+// against the gold corpus c; taken reports names already in use.
+func predictionsSpec(arg string, c *benchmarks.Corpus, taken func(string) bool) (*models.Spec, error) {
+	name, path, ok := strings.Cut(arg, "=")
+	if !ok || name == "" || path == "" || strings.ContainsAny(name, `/\ `) {
+		return nil, flagErrorf("--predictions %q: want NAME=FILE, NAME without slashes or spaces", arg)
+	}
+	if taken(name) {
+		return nil, flagErrorf("--predictions %s: the name %s is taken (model names are case-insensitive); choose another", arg, name)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--predictions %s: %w", name, err)
+	}
+	pf, err := predfile.Parse(bytes.NewReader(data), path)
+	if err != nil {
+		return nil, fmt.Errorf("--predictions %s: %w", name, err)
+	}
+	pred, err := pf.Align(c)
+	if err != nil {
+		return nil, fmt.Errorf("--predictions %s: %w", name, err)
+	}
+	hash := models.HashBytes(data)
+	return &models.Spec{
+		Name:      name,
+		Title:     "predictions in " + filepath.Base(path),
+		ID:        path,
+		TrainedOn: "unknown",
+		Types:     pf.Types(),
+		Get:       givenWithPredictions,
+		Embedded:  true, // read from its own path, not the models folder
+		Hash:      func(string) (string, error) { return hash, nil },
+		Load: func(context.Context, string, models.LoadOptions) (*models.Loaded, error) {
+			return &models.Loaded{Model: &fileTagger{pred: pred}, Hash: hash, Config: map[string]string{"predictions": path}}, nil
+		},
+	}, nil
+}
+
+// fileTagger returns predictions read from a file, already aligned with
+// the corpus, for the corpus's sentences in order, as benchmarks.Predict
+// asks for them.
+type fileTagger struct {
+	pred [][]string
+	next int
+}
+
+func (t *fileTagger) Tag(ctx context.Context, batch [][]string) ([][]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if t.next+len(batch) > len(t.pred) {
+		return nil, fmt.Errorf("predictions: asked for sentences %d-%d of %d", t.next+1, t.next+len(batch), len(t.pred))
+	}
+	out := t.pred[t.next : t.next+len(batch)]
+	for i, words := range batch {
+		if len(words) != len(out[i]) {
+			return nil, fmt.Errorf("predictions: sentence %d has %d words, the predictions %d; predict the corpus in order", t.next+i+1, len(words), len(out[i]))
+		}
+	}
+	t.next += len(batch)
+	return out, nil
+}
+
+func (t *fileTagger) Close() error { return nil }
 
 // datasetDisplayName returns the usual spelling of a dataset name, as in
 // the registry's "DaNE train".

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nerbench/nerbench/benchmarks/dane"
 	"github.com/nerbench/nerbench/internal/results"
 )
 
@@ -226,4 +228,119 @@ func TestNamesAndWarnings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writePredictions writes the baseline's predictions on the embedded DaNE
+// test split as a "word gold pred" file (or "word pred" when gold is
+// false), changing the second word of sentence bad (0-based; -1: none).
+// It returns the file and the line of the changed word.
+func writePredictions(t *testing.T, resultsDir string, gold bool, bad int) (string, int) {
+	t.Helper()
+	f, err := results.Load(filepath.Join(resultsDir, "dane_test_baseline.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := dane.LoadEmbedded(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	line, badLine := 0, 0
+	for i, s := range c.Sentences {
+		for j, w := range s.Words {
+			line++
+			if i == bad && j == 1 {
+				w, badLine = "XXX", line
+			}
+			if gold {
+				fmt.Fprintf(&b, "%s %s %s\n", w, s.Tags[j], f.Predictions[i].Tags[j])
+			} else {
+				fmt.Fprintf(&b, "%s\t%s\n", w, f.Predictions[i].Tags[j])
+			}
+		}
+		b.WriteString("\n")
+		line++
+	}
+	path := filepath.Join(t.TempDir(), "ext.conll")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, badLine
+}
+
+// TestPredictionsModel gives predictions made elsewhere (here: the
+// baseline's, written out) to run, coprediction, errors and report as the
+// model "ext": each must treat them as the baseline's own, and a file that
+// does not match the corpus is refused, naming the line and the sentence.
+func TestPredictionsModel(t *testing.T) {
+	dir, dataDir := t.TempDir(), t.TempDir()
+	common := []string{"-d", "dane", "--data-dir", dataDir, "--results-dir", dir, "--resamples", "20", "--models-dir", t.TempDir()}
+	exec := func(t *testing.T, args ...string) (string, string, int) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		code := run(t.Context(), args, strings.NewReader(""), &out, &errb)
+		return out.String(), errb.String(), code
+	}
+	if _, errs, code := exec(t, append([]string{"run", "-m", "baseline"}, common...)...); code != exitOK {
+		t.Fatalf("run baseline: exit %d: %s", code, errs)
+	}
+	for _, gold := range []bool{true, false} {
+		t.Run(fmt.Sprintf("gold column %v", gold), func(t *testing.T) {
+			path, _ := writePredictions(t, dir, gold, -1)
+			_, errs, code := exec(t, append([]string{"run", "-m", "ext", "--predictions", "ext=" + path}, common...)...)
+			if code != exitOK {
+				t.Fatalf("run: exit %d: %s", code, errs)
+			}
+			base, err := results.Load(filepath.Join(dir, "dane_test_baseline.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ext, err := results.Load(filepath.Join(dir, "dane_test_ext.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ext.MISCOn.Micro != base.MISCOn.Micro || ext.Model.Hash == base.Model.Hash {
+				t.Errorf("got %+v (hash %s), want the baseline's %+v with the file's own hash", ext.MISCOn.Micro, ext.Model.Hash, base.MISCOn.Micro)
+			}
+			out, errs, code := exec(t, append([]string{"coprediction", "baseline", "ext", "--predictions", "ext=" + path, "-o", "json"}, common...)...)
+			if code != exitOK {
+				t.Fatalf("coprediction: exit %d: %s", code, errs)
+			}
+			var d CopredictionJSON
+			if err := json.Unmarshal([]byte(out), &d); err != nil {
+				t.Fatal(err)
+			}
+			if d.WordAgreement.Rate != 1 {
+				t.Errorf("got word agreement %v, want 1", d.WordAgreement.Rate)
+			}
+			if _, errs, code := exec(t, append([]string{"errors", "ext", "--predictions", "ext=" + path}, common...)...); code != exitOK {
+				t.Fatalf("errors: exit %d: %s", code, errs)
+			}
+		})
+	}
+	t.Run("report", func(t *testing.T) {
+		out, errs, code := exec(t, "report", dir, "--no-figures", "--data-dir", dataDir, "--resamples", "20")
+		if code != exitOK {
+			t.Fatalf("report: exit %d: %s\n%s", code, errs, out)
+		}
+		report, err := os.ReadFile(filepath.Join(dir, "report.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(report), "| ext ") {
+			t.Errorf("the report has no row for ext:\n%s", report)
+		}
+	})
+	t.Run("misaligned", func(t *testing.T) {
+		path, line := writePredictions(t, dir, true, 2)
+		for _, cmd := range [][]string{{"run", "-m", "ext"}, {"coprediction", "baseline", "ext"}, {"errors", "ext"}} {
+			_, errs, code := exec(t, append(append(cmd, "--predictions", "ext="+path), common...)...)
+			if code != exitError {
+				t.Errorf("%s: got exit %d, want %d", cmd[0], code, exitError)
+			}
+			if !strings.Contains(errs, fmt.Sprintf("%s:%d:", path, line)) || !strings.Contains(errs, "sentence 3 (") || !strings.Contains(errs, `word 2: got "XXX"`) {
+				t.Errorf("%s: got stderr %q, want the file, line and sentence named", cmd[0], errs)
+			}
+		}
+	})
 }
