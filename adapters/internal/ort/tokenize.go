@@ -10,6 +10,7 @@ import (
 	"github.com/sugarme/tokenizer/normalizer"
 	"github.com/sugarme/tokenizer/pretrained"
 	"golang.org/x/text/unicode/norm"
+	"unicode/utf8"
 )
 
 // maxCachedWords bounds the word cache of a wordTokenizer; when it is full
@@ -37,13 +38,32 @@ type wordTokenizer struct {
 	padID          int64
 	vocabSize      int
 	cache          map[string][]int64
+	// long is how a word of more than maxChars characters is handled
+	// before any per-character work (see longWord); nil when the
+	// tokenizer is not a WordPiece model behind a BertPreTokenizer.
+	long *longWords
 }
+
+// maxCachedWordBytes is the longest word kept in the word cache, so that a
+// few pathological words cannot pin megabytes.
+const maxCachedWordBytes = 1024
+
+// maxOtherWordBytes bounds the words given to a tokenizer that has no
+// character limit of its own (Unigram, BPE): longer words are an error
+// rather than gigabytes of per-character bookkeeping.
+const maxOtherWordBytes = 1 << 16
 
 // tokenizerJSON holds the parts of tokenizer.json that the engine reads
 // itself, beyond what sugarme/tokenizer does.
 type tokenizerJSON struct {
 	Normalizer    map[string]any `json:"normalizer"`
+	PreTokenizer  map[string]any `json:"pre_tokenizer"`
 	PostProcessor map[string]any `json:"post_processor"`
+	Model         struct {
+		Type                 string `json:"type"`
+		UnkToken             string `json:"unk_token"`
+		MaxInputCharsPerWord *int   `json:"max_input_chars_per_word"`
+	} `json:"model"`
 }
 
 // loadTokenizer reads tokenizer.json. sugarme/tokenizer panics on some
@@ -82,6 +102,9 @@ func loadTokenizer(dir string, rawUnicode bool) (wt *wordTokenizer, err error) {
 	wt.prefix, wt.suffix, err = specialTokens(raw.PostProcessor)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: post_processor: %w", ErrTokenizer, path, err)
+	}
+	if wt.long, err = newLongWords(raw, tk, wt.nfd); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrTokenizer, path, err)
 	}
 	return wt, nil
 }
@@ -193,15 +216,18 @@ func (wt *wordTokenizer) word(w string) ([]int64, error) {
 	if ids, ok := wt.cache[w]; ok {
 		return ids, nil
 	}
-	s := w
-	if wt.nfc && !norm.NFC.IsNormalString(s) {
-		s = norm.NFC.String(s)
-	}
-	if wt.nfd {
-		s = norm.NFD.String(s)
-	}
+	s := wt.normalForm(w)
 	var ids []int64
-	if s != "" {
+	switch {
+	case s == "":
+	case wt.long != nil && utf8.RuneCountInString(s) > wt.long.maxChars:
+		var err error
+		if ids, err = wt.longWord(s); err != nil {
+			return nil, fmt.Errorf("tokenize a word of %d bytes: %w", len(w), err)
+		}
+	case wt.long == nil && len(s) > maxOtherWordBytes:
+		return nil, fmt.Errorf("tokenize: a word of %d bytes (%.40q...); this tokenizer has no per-word limit, and nerbench takes words of at most %d bytes", len(w), w, maxOtherWordBytes)
+	default:
 		enc, err := wt.encode(s)
 		if err != nil {
 			return nil, fmt.Errorf("tokenize %q: %w", w, err)
@@ -212,11 +238,27 @@ func (wt *wordTokenizer) word(w string) ([]int64, error) {
 			ids[i] = int64(id)
 		}
 	}
+	if len(w) > maxCachedWordBytes {
+		return ids, nil
+	}
 	if len(wt.cache) >= maxCachedWords {
 		clear(wt.cache)
 	}
 	wt.cache[w] = ids
 	return ids, nil
+}
+
+// normalForm returns w in the Unicode form the tokenizer is given: NFC
+// (unless Config.RawUnicode), then NFD when accents are to be stripped.
+func (wt *wordTokenizer) normalForm(w string) string {
+	s := w
+	if wt.nfc && !norm.NFC.IsNormalString(s) {
+		s = norm.NFC.String(s)
+	}
+	if wt.nfd {
+		s = norm.NFD.String(s)
+	}
+	return s
 }
 
 // encode runs sugarme/tokenizer on one word, turning its panics into errors.
