@@ -89,6 +89,9 @@ falls back on the test split embedded in nerbench.`,
   nerbench data stats --output json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if ds, err := findDataset(opts.dataset); err == nil {
+				opts.dataset = ds.Name // names are case-insensitive
+			}
 			if opts.dataset != "" && !slices.Contains(dataDatasetNames(), opts.dataset) {
 				return flagErrorf("--dataset %q: want one of %s", opts.dataset, strings.Join(dataDatasetNames(), ", "))
 			}

@@ -344,3 +344,29 @@ func TestPredictionsModel(t *testing.T) {
 		}
 	})
 }
+
+// TestDatasetNameCase checks that every command that takes a dataset name
+// takes it in any case.
+func TestDatasetNameCase(t *testing.T) {
+	data := writeDaNE(t)
+	dev, err := os.ReadFile(filepath.Join(data, "dane", "ddt.dev.conllu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "dane", "ddt.test.conllu"), dev, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := [][]string{
+		{"data", "stats", "-d", "DaNE", "--data-dir", data},
+		{"run", "-d", "DANE", "-m", "baseline", "--split", "dev", "--data-dir", data, "--results-dir", t.TempDir(), "--resamples", "20"},
+		{"train", "baseline", "-d", "Dane", "--data-dir", data, "--out", filepath.Join(t.TempDir(), "m.nbm.gz"), "--max-epochs", "1"},
+	}
+	for _, args := range tests {
+		t.Run(args[0], func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+		})
+	}
+}
