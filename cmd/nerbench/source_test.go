@@ -123,17 +123,23 @@ func TestStaleResultFile(t *testing.T) {
 	}{
 		{"coprediction, --model-file", []string{"coprediction", "baseline", "b7", "--model-file", "b7=" + embeddedModelFile}, "b7: ", "dane_test_b7.json"},
 		{"coprediction, the embedded baseline", []string{"coprediction", "baseline", "b7", "--model-file", "b7=" + embeddedModelFile}, "baseline: ", "dane_test_baseline.json"},
-		{"errors, --model-file", []string{"errors", "b7", "--model-file", "b7=" + embeddedModelFile}, "b7: ", "dane_test_b7.json"},
-		{"errors, name in another case", []string{"errors", "B7", "--model-file", "b7=" + embeddedModelFile}, "b7: ", "dane_test_b7.json"},
+		{"errors, --model-file named in another case", []string{"errors", "B7", "--model-file", "b7=" + embeddedModelFile}, "b7: ", "dane_test_b7.json"},
+	}
+	// One run makes the result files; each case starts from a copy.
+	made, dataDir := t.TempDir(), t.TempDir()
+	var out, errb bytes.Buffer
+	args := []string{"run", "-m", "baseline,b7", "--model-file", "b7=" + embeddedModelFile, "-d", "dane", "--data-dir", dataDir,
+		"--results-dir", made, "--resamples", "20", "--models-dir", t.TempDir()}
+	if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatalf("run: exit %d: %s", code, errb.String())
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir, dataDir := t.TempDir(), t.TempDir()
-			common := []string{"-d", "dane", "--data-dir", dataDir, "--results-dir", dir, "--resamples", "20", "--models-dir", t.TempDir()}
-			var out, errb bytes.Buffer
-			if code := run(t.Context(), append([]string{"run", "-m", "baseline,b7", "--model-file", "b7=" + embeddedModelFile}, common...), strings.NewReader(""), &out, &errb); code != exitOK {
-				t.Fatalf("run: exit %d: %s", code, errb.String())
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(made)); err != nil {
+				t.Fatal(err)
 			}
+			common := []string{"-d", "dane", "--data-dir", dataDir, "--results-dir", dir, "--resamples", "20", "--models-dir", t.TempDir()}
 			path := filepath.Join(dir, tc.file)
 			f, err := results.Load(path)
 			if err != nil {
@@ -160,13 +166,9 @@ func TestStaleResultFile(t *testing.T) {
 		})
 	}
 	t.Run("a model not available here", func(t *testing.T) {
-		dir, dataDir := t.TempDir(), t.TempDir()
+		dir := t.TempDir()
 		common := []string{"-d", "dane", "--data-dir", dataDir, "--results-dir", dir, "--resamples", "20", "--models-dir", t.TempDir()}
-		var out, errb bytes.Buffer
-		if code := run(t.Context(), append([]string{"run", "-m", "baseline"}, common...), strings.NewReader(""), &out, &errb); code != exitOK {
-			t.Fatalf("run: exit %d: %s", code, errb.String())
-		}
-		f, err := results.Load(filepath.Join(dir, "dane_test_baseline.json"))
+		f, err := results.Load(filepath.Join(made, "dane_test_baseline.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
