@@ -165,12 +165,9 @@ const (
 // modelFileSpec registers a baseline model file given as NAME=PATH; taken
 // reports names already in use.
 func modelFileSpec(ctx context.Context, arg string, taken func(string) bool) (*models.Spec, error) {
-	name, path, ok := strings.Cut(arg, "=")
-	if !ok || name == "" || path == "" || strings.ContainsAny(name, `/\ `) {
-		return nil, flagErrorf("--model-file %q: want NAME=PATH, NAME without slashes or spaces", arg)
-	}
-	if taken(name) {
-		return nil, flagErrorf("--model-file %s: the name %s is taken (model names are case-insensitive); choose another", arg, name)
+	name, path, err := namedPath("--model-file", arg, taken)
+	if err != nil {
+		return nil, err
 	}
 	m, err := baseline.Load(ctx, path, baseline.Config{})
 	if err != nil {
@@ -196,6 +193,19 @@ func modelFileSpec(ctx context.Context, arg string, taken func(string) bool) (*m
 	}, nil
 }
 
+// namedPath splits the NAME=PATH argument of flag; taken reports names
+// already in use.
+func namedPath(flag, arg string, taken func(string) bool) (name, path string, err error) {
+	name, path, ok := strings.Cut(arg, "=")
+	if !ok || name == "" || path == "" || strings.ContainsAny(name, `/\ `) {
+		return "", "", flagErrorf("%s %q: want NAME=PATH, NAME without slashes or spaces", flag, arg)
+	}
+	if taken(name) {
+		return "", "", flagErrorf("%s %s: the name %s is taken (model names are case-insensitive); choose another", flag, arg, name)
+	}
+	return name, path, nil
+}
+
 // isGiven reports whether s was given on the command line rather than
 // registered.
 func isGiven(s *models.Spec) bool {
@@ -205,12 +215,9 @@ func isGiven(s *models.Spec) bool {
 // predictionsSpec registers a predictions file given as NAME=FILE, checked
 // against the gold corpus c; taken reports names already in use.
 func predictionsSpec(arg string, c *benchmarks.Corpus, taken func(string) bool) (*models.Spec, error) {
-	name, path, ok := strings.Cut(arg, "=")
-	if !ok || name == "" || path == "" || strings.ContainsAny(name, `/\ `) {
-		return nil, flagErrorf("--predictions %q: want NAME=FILE, NAME without slashes or spaces", arg)
-	}
-	if taken(name) {
-		return nil, flagErrorf("--predictions %s: the name %s is taken (model names are case-insensitive); choose another", arg, name)
+	name, path, err := namedPath("--predictions", arg, taken)
+	if err != nil {
+		return nil, err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
