@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"syscall"
 	"testing"
@@ -95,4 +96,24 @@ func TestShortFlags(t *testing.T) {
 		}
 	}
 	walk(newRootCmd(&streams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}))
+}
+
+// TestNotifyContext sends this process SIGTERM through the handler main
+// installs and checks that the context's cause names the signal, which run
+// turns into exit code 143.
+func TestNotifyContext(t *testing.T) {
+	ctx, stop := notifyContext(t.Context(), syscall.SIGTERM)
+	defer stop()
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	var sc *signalCause
+	if !errors.As(context.Cause(ctx), &sc) || sc.sig != syscall.SIGTERM {
+		t.Fatalf("got cause %v, want SIGTERM", context.Cause(ctx))
+	}
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"run", "-d", "dane", "-m", "baseline", "--data-dir", t.TempDir(), "--results-dir", t.TempDir()}, strings.NewReader(""), &out, &errb); code != 143 {
+		t.Errorf("got exit code %d, want 143 (stderr %q)", code, errb.String())
+	}
 }

@@ -372,3 +372,19 @@ func TestDatasetNameCase(t *testing.T) {
 		})
 	}
 }
+
+// TestFixedModelNotes checks that the baseline says it ignores --device
+// cuda and --label-map instead of ignoring them silently.
+func TestFixedModelNotes(t *testing.T) {
+	var out, errb bytes.Buffer
+	args := []string{"run", "-d", "dane", "-m", "baseline", "--device", "cuda", "--label-map", "PERSON=PER",
+		"--data-dir", t.TempDir(), "--results-dir", t.TempDir(), "--resamples", "20"}
+	if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, w := range []string{"baseline: runs on the CPU only; --device cuda does not apply to it", "baseline: predicts the dataset's own types; --label-map does not apply to it"} {
+		if !strings.Contains(errb.String(), w) {
+			t.Errorf("got stderr\n%s\nwant it to contain %q", errb.String(), w)
+		}
+	}
+}
