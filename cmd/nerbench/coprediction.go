@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -603,11 +604,17 @@ func (src *source) otherModels(ref string) ([]string, []skippedModel, error) {
 			fileNames = append(fileNames, m)
 		}
 	}
+	// fileKey is the model part of a result file's name, which differs
+	// from the model's name where the name has characters that file names
+	// avoid ("dir:model").
+	fileKey := func(name string) string {
+		return strings.TrimSuffix(strings.TrimPrefix(filepath.Base(resultPath(src.opts.resultsDir, src.ds.Name, src.corpus.Split, name)), prefix), ".json")
+	}
 	for _, s := range src.reg.All() {
-		if s.Name == ref {
+		if strings.EqualFold(s.Name, ref) {
 			continue
 		}
-		if cached[s.Name] {
+		if cached[fileKey(s.Name)] {
 			names = append(names, s.Name)
 			continue
 		}
@@ -618,7 +625,8 @@ func (src *source) otherModels(ref string) ([]string, []skippedModel, error) {
 		}
 	}
 	for _, m := range fileNames {
-		if m != ref && !slices.Contains(names, m) {
+		listed := slices.ContainsFunc(names, func(n string) bool { return fileKey(n) == m })
+		if m != fileKey(ref) && !listed {
 			names = append(names, m)
 		}
 	}
@@ -626,6 +634,9 @@ func (src *source) otherModels(ref string) ([]string, []skippedModel, error) {
 }
 
 func runCopredictionAll(ctx context.Context, opts *copredictionOptions, src *source) error {
+	if spec, err := src.reg.Lookup(opts.all); err == nil {
+		opts.all = spec.Name // names are case-insensitive
+	}
 	ref, err := src.result(ctx, opts.all)
 	if err != nil {
 		return err

@@ -388,3 +388,41 @@ func TestFixedModelNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestCopredictionAllNames runs coprediction --all with the reference
+// named in another case and a model whose name has a character that result
+// file names avoid: each other model must get one row, and the reference
+// none.
+func TestCopredictionAllNames(t *testing.T) {
+	dir, dataDir := t.TempDir(), t.TempDir()
+	common := []string{"-d", "dane", "--data-dir", dataDir, "--results-dir", dir, "--resamples", "20", "--models-dir", t.TempDir()}
+	var out, errb bytes.Buffer
+	if code := run(t.Context(), append([]string{"run", "-m", "baseline"}, common...), strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatalf("run: exit %d: %s", code, errb.String())
+	}
+	path, _ := writePredictions(t, dir, false, -1)
+	args := append([]string{"run", "-m", "ext:1", "--predictions", "ext:1=" + path}, common...)
+	if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatalf("run ext:1: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	args = append([]string{"coprediction", "--all", "BASELINE", "--predictions", "ext:1=" + path, "-o", "json"}, common...)
+	if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatalf("coprediction --all: exit %d: %s", code, errb.String())
+	}
+	var doc struct {
+		Rows []struct {
+			Model struct{ Name string } `json:"model"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range doc.Rows {
+		got = append(got, r.Model.Name)
+	}
+	if diff := cmp.Diff([]string{"ext:1"}, got); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
