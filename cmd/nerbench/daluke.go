@@ -34,7 +34,7 @@ func dalukeSpec() *models.Spec {
 			"daluke/",
 		Hint:        "DaLUKE_NER.tar.gz and a BERT vocab in daluke/ (-v: how)",
 		Unavailable: unavailable,
-		Hash:        models.HashDir,
+		Hash:        func(dir string, _ models.LoadOptions) (string, error) { return models.HashDir(dir) },
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
 			return loadDaluke(ctx, dir, o)
 		},

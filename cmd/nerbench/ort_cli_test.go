@@ -66,6 +66,24 @@ func TestLabelMapFlag(t *testing.T) {
 			if got := strings.Join(f.Model.Types, " "); got != "LOC ORG PER" {
 				t.Errorf("got types %s, want LOC ORG PER (MISC mapped to O)", got)
 			}
+			// Another mapping: the result file must not be reused.
+			errb.Reset()
+			again := append(common, "--label-map", "PERSON=PER")
+			if tc.name == "run" {
+				again = append(again, "--resume")
+			}
+			if code := run(t.Context(), again, strings.NewReader(""), &out, &errb); code != exitOK {
+				t.Fatalf("with another --label-map: got exit %d; stderr:\n%s", code, errb.String())
+			}
+			if strings.Contains(errb.String(), "reusing") && !strings.Contains(errb.String(), "not reusing") {
+				t.Errorf("predictions made with another --label-map were reused:\n%s", errb.String())
+			}
+			if f, err = results.Load(filepath.Join(resultsDir, "dane_test_dir-oracle-wordpiece.json")); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(f.Model.Types, " "); got != "LOC MISC ORG PER" {
+				t.Errorf("after another --label-map: got types %s, want LOC MISC ORG PER", got)
+			}
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -57,7 +58,7 @@ func onnxSpec(d hfonnx.Spec, trainedOn string) *models.Spec {
 		Types:     d.Types(),
 		Get:       fmt.Sprintf("in the models folder, run `%s` (pip install optimum[exporters])", d.Export),
 		Hint:      "optimum export of " + d.ModelID,
-		Hash:      models.HashDir,
+		Hash:      onnxHash,
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
 			return loadONNX(ctx, dir, d, o)
 		},
@@ -101,8 +102,25 @@ func unmappedLabels(err error) error {
 	return err
 }
 
+// onnxHash is the hash of an ONNX export folder and, when o has one, of the
+// --label-map that changes its predictions, so that a result file made with
+// another mapping is not reused.
+func onnxHash(dir string, o models.LoadOptions) (string, error) {
+	h, err := models.HashDir(dir)
+	if err != nil || len(o.LabelMap) == 0 {
+		return h, err
+	}
+	keys := slices.Sorted(maps.Keys(o.LabelMap))
+	var b strings.Builder
+	b.WriteString(h)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\nlabel-map %s=%s", k, o.LabelMap[k])
+	}
+	return models.HashBytes([]byte(b.String())), nil
+}
+
 func loadONNX(ctx context.Context, dir string, d hfonnx.Spec, o models.LoadOptions) (*models.Loaded, error) {
-	hash, err := models.HashDir(dir)
+	hash, err := onnxHash(dir, o)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +186,7 @@ func modelDirSpec(dir, name string) *models.Spec {
 		TrainedOn: "unknown",
 		Get:       givenWithModelDir,
 		Embedded:  true, // loaded from its own path, not the models folder
-		Hash:      func(string) (string, error) { return models.HashDir(dir) },
+		Hash:      func(_ string, o models.LoadOptions) (string, error) { return onnxHash(dir, o) },
 		Load: func(ctx context.Context, _ string, o models.LoadOptions) (*models.Loaded, error) {
 			return loadONNX(ctx, dir, hfonnx.Spec{Name: name}, o)
 		},

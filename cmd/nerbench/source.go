@@ -240,7 +240,7 @@ func predictionsSpec(arg string, c *benchmarks.Corpus, taken func(string) bool) 
 		Types:     pf.Types(),
 		Get:       givenWithPredictions,
 		Embedded:  true, // read from its own path, not the models folder
-		Hash:      func(string) (string, error) { return hash, nil },
+		Hash:      func(string, models.LoadOptions) (string, error) { return hash, nil },
 		Load: func(context.Context, string, models.LoadOptions) (*models.Loaded, error) {
 			return &models.Loaded{Model: &fileTagger{pred: pred}, Hash: hash, Config: map[string]string{"predictions": path}}, nil
 		},
@@ -325,7 +325,8 @@ func (src *source) result(ctx context.Context, name string) (*results.File, erro
 		if lerr != nil {
 			return f, nil
 		}
-		hash, herr := src.reg.Hash(ctx, name, src.modelsDir)
+		o := src.opts
+		hash, herr := src.reg.Hash(ctx, name, src.modelsDir, models.LoadOptions{BatchSize: o.batchSize, Threads: o.threads, LabelMap: o.labelMap})
 		switch {
 		case errors.Is(herr, models.ErrUnavailable):
 			fmt.Fprintf(src.out.Err, "%s: not available here to check; using %s as it is\n", name, path)
@@ -335,7 +336,7 @@ func (src *source) result(ctx context.Context, name string) (*results.File, erro
 		case hash == f.Model.Hash:
 			return f, nil
 		}
-		fmt.Fprintf(src.out.Err, "%s: %s was made by another version of the model (hash %s, now %s): predicting again\n",
+		fmt.Fprintf(src.out.Err, "%s: %s was made by another version of the model or another --label-map (hash %s, now %s): predicting again\n",
 			name, path, shortHash(f.Model.Hash), shortHash(hash))
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, err

@@ -154,7 +154,7 @@ func TestStaleResultFile(t *testing.T) {
 			if code := run(t.Context(), append(tc.args, common...), strings.NewReader(""), &out, &errb); code != exitOK {
 				t.Fatalf("exit %d: %s", code, errb.String())
 			}
-			if want := tc.want + path + " was made by another version of the model"; !strings.Contains(errb.String(), want) {
+			if want := tc.want + path + " was made by another version of the model or another --label-map"; !strings.Contains(errb.String(), want) {
 				t.Errorf("got stderr\n%s\nwant it to contain %q", errb.String(), want)
 			}
 			if f, err = results.Load(path); err != nil {

@@ -36,7 +36,9 @@ type Model interface {
 type Loaded struct {
 	Model Model
 	// Hash is "sha256:<hex>" of the model's files (for a folder: of every
-	// file's relative path and content, in path order).
+	// file's relative path and content, in path order), and of any setting
+	// that changes its predictions, such as a LoadOptions.LabelMap the
+	// model applies.
 	Hash string
 	// Config is the adapter configuration used, recorded so that a run can
 	// be reproduced. It must marshal to JSON.
@@ -74,8 +76,9 @@ type Spec struct {
 	// for embedded models).
 	Load func(ctx context.Context, dir string, opts LoadOptions) (*Loaded, error)
 	// Hash, when not nil, returns the Loaded.Hash that Load would give for
-	// dir without loading the model; when nil, Registry.Hash loads it.
-	Hash func(dir string) (string, error)
+	// dir and opts without loading the model; when nil, Registry.Hash
+	// loads it.
+	Hash func(dir string, opts LoadOptions) (string, error)
 }
 
 // LoadOptions are the run-time settings a user may give any model. The zero
@@ -198,10 +201,10 @@ func (r *Registry) Open(ctx context.Context, name, modelsDir string, opts LoadOp
 }
 
 // Hash returns the hash of the model called name as it is now in
-// modelsDir (Loaded.Hash): through Spec.Hash when set, else by loading the
-// model. Its error wraps ErrUnknown or ErrUnavailable when the model cannot
+// modelsDir, loaded with opts (Loaded.Hash): through Spec.Hash when set,
+// else by loading the model. Its error wraps ErrUnknown or ErrUnavailable when the model cannot
 // be found.
-func (r *Registry) Hash(ctx context.Context, name, modelsDir string) (string, error) {
+func (r *Registry) Hash(ctx context.Context, name, modelsDir string, opts LoadOptions) (string, error) {
 	s, err := r.Lookup(name)
 	if err != nil {
 		return "", err
@@ -215,13 +218,13 @@ func (r *Registry) Hash(ctx context.Context, name, modelsDir string) (string, er
 		dir = filepath.Join(modelsDir, s.Name)
 	}
 	if s.Hash != nil {
-		h, err := s.Hash(dir)
+		h, err := s.Hash(dir, opts)
 		if err != nil {
 			return "", fmt.Errorf("hash model %s: %w", s.Name, err)
 		}
 		return h, nil
 	}
-	l, err := s.Load(ctx, dir, LoadOptions{})
+	l, err := s.Load(ctx, dir, opts)
 	if err != nil {
 		return "", fmt.Errorf("load model %s: %w", s.Name, err)
 	}
