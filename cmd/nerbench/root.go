@@ -138,10 +138,14 @@ func usageErrors(cmd *cobra.Command) {
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			err := check(c, args)
 			var fe *flagError
-			if err != nil && !errors.As(err, &fe) {
-				return &flagError{err}
+			switch {
+			case err == nil || errors.As(err, &fe):
+				return err
+			case !c.HasSubCommands() && len(args) > 0 && strings.HasPrefix(err.Error(), "unknown command"):
+				// cobra.NoArgs words an extra argument as a command.
+				return flagErrorf("%s takes no arguments, got %q", c.CommandPath(), args[0])
 			}
-			return err
+			return &flagError{err}
 		}
 	}
 	for _, sub := range cmd.Commands() {

@@ -24,7 +24,7 @@ func TestUsageExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown subcommand of a group", []string{"models", "lst"}, `unknown command "lst" for "nerbench models"`},
 		{"unknown data subcommand", []string{"data", "stat"}, `unknown command "stat"`},
-		{"extra argument to run", []string{"run", "-d", "dane", "extra"}, `"extra"`},
+		{"extra argument to run", []string{"run", "-d", "dane", "extra"}, `nerbench run takes no arguments, got "extra"`},
 		{"extra argument to version", []string{"version", "now"}, `"now"`},
 		{"extra argument to models list", []string{"models", "list", "x"}, `"x"`},
 		{"negative batch size", []string{"run", "-d", "dane", "--batch-size", "-1"}, "--batch-size"},
