@@ -104,10 +104,15 @@ DaLUKE thesis section 6.3.3, and beyond it:
                  markdown) the words whose tags differ
 
 Predictions come from the result files of 'nerbench run' in --results-dir
-(<dataset>_<split>_<model>.json). They are used as they are, whatever the
-model's current files; a model without a result file predicts now and its
-result file is written, as 'nerbench run' would. --model-file NAME=PATH
-makes a baseline trained with 'nerbench train baseline' available as NAME.
+(<dataset>_<split>_<model>.json), when the model's hash in the file matches
+the model as it is now (its files, and any --label-map), as 'nerbench run
+--resume' checks; a model whose result file is missing or stale predicts now
+and its result file is written, as 'nerbench run' would. A model that
+cannot be loaded here is used from its result file as it is, with a note.
+--model-file NAME=PATH makes a baseline trained with 'nerbench train
+baseline' available as NAME, --model-dir DIR an ONNX export, and
+--predictions NAME=FILE predictions made elsewhere (see 'nerbench run
+--help').
 
 With --all REF, prints Table 6.24 for REF against every other model that has
 a result file for the split or is available to predict.

@@ -58,13 +58,25 @@ as the model finishes, so Ctrl-C loses no finished result. With --resume,
 predictions already in a valid result file (same model hash, same data) are
 reused instead of predicting again.
 
+Models beyond the registered ones: --model-dir DIR runs the ONNX export in
+DIR as dir:<folder name> (two folders of the same name get the shortest
+part of their paths that tells them apart: dir:a/model, dir:b/model);
+--model-file NAME=PATH a baseline from 'nerbench train baseline';
+--predictions NAME=FILE predictions made elsewhere, a CoNLL file of
+"word pred" or "word gold pred" lines with blank lines between sentences,
+checked word by word against the split. --label-map PERSON=PER,EVT=O maps
+an ONNX export's labels or types to the dataset's. Model and dataset names
+are case-insensitive.
+
 With no --model, every available model runs (see 'nerbench models list').
 DaNE's test split is embedded in the binary: with no data folder, the DaNE
 test run uses it.`,
 		Example: `  nerbench run --dataset dane
   nerbench run --dataset plank --model baseline --output markdown
   nerbench run --dataset conll2003 --data-dir ~/nerdata --split dev
-  nerbench run --dataset dane --resume --results-dir results/`,
+  nerbench run --dataset dane --resume --results-dir results/
+  nerbench run -d dane -m spacy --predictions spacy=spacy-dane-test.conll
+  nerbench run -d dane --model-dir ./xlmr-ner --label-map PERSON=PER,EVT=O`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.command = append([]string{"nerbench"}, os.Args[1:]...)
