@@ -73,4 +73,3 @@ func (t *fileTagger) Tag(ctx context.Context, batch [][]string) ([][]string, err
 }
 
 func (t *fileTagger) Close() error { return nil }
-
