@@ -45,7 +45,17 @@ type streams struct {
 }
 
 // run executes the command line args and returns the process exit code.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// A panic, always a bug, becomes an error message and exit code 1 rather
+// than a goroutine trace; NERBENCH_TRACEBACK=1 keeps the trace.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	if os.Getenv("NERBENCH_TRACEBACK") != "1" {
+		defer func() {
+			if r := recover(); r != nil {
+				fmt.Fprintf(stderr, "nerbench: internal error: %v\n(a bug in nerbench: please report it with the command line; NERBENCH_TRACEBACK=1 shows where)\n", r)
+				code = exitError
+			}
+		}()
+	}
 	root := newRootCmd(&streams{In: stdin, Out: stdout, Err: stderr})
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -53,7 +63,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "nerbench: %v\n", err)
-	code := exitCode(err)
+	code = exitCode(err)
 	var sc *signalCause
 	if code == exitCancelled && errors.As(context.Cause(ctx), &sc) {
 		if n, ok := sc.sig.(syscall.Signal); ok {

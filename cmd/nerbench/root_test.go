@@ -117,3 +117,18 @@ func TestNotifyContext(t *testing.T) {
 		t.Errorf("got exit code %d, want 143 (stderr %q)", code, errb.String())
 	}
 }
+
+// panicWriter panics on every write, standing in for a bug.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("boom") }
+
+// TestPanicIsAnError checks that a panic inside a command ends in a message
+// and exit code 1, not a goroutine trace.
+func TestPanicIsAnError(t *testing.T) {
+	var errb bytes.Buffer
+	code := run(t.Context(), []string{"version"}, strings.NewReader(""), panicWriter{}, &errb)
+	if code != exitError || !strings.Contains(errb.String(), "nerbench: internal error: boom") {
+		t.Errorf("got exit code %d and stderr %q, want 1 and an internal error", code, errb.String())
+	}
+}
