@@ -36,6 +36,7 @@ type benchOptions struct {
 	warmup    int
 	repeat    int
 	output    string
+	data      datasetOptions // --dataset-file and --allow-unknown-types
 }
 
 func newBenchCmd(s *streams, runF func(context.Context, *benchOptions) error) *cobra.Command {
@@ -95,6 +96,7 @@ Peak RSS is the process's high-water mark (VmHWM).`,
 	f.IntVar(&opts.warmup, "warmup", 3, "untimed warm-up batches")
 	f.IntVar(&opts.repeat, "repeat", 3, "timed runs")
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: text, markdown, csv or json")
+	opts.data.addFlags(f, dane.Name)
 	_ = cmd.MarkFlagDirname("model-dir")
 	return cmd
 }
@@ -161,14 +163,11 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	case opts.device != "cpu" && opts.device != "cuda":
 		return flagErrorf("--device %q: want cpu or cuda", opts.device)
 	}
-	ds, err := findDataset(opts.dataset)
+	ds, corpora, err := opts.data.open(ctx, opts.out, opts.dataset, opts.dataDir, opts.split)
 	if err != nil {
 		return err
 	}
-	corpus, err := loadCorpus(ctx, opts.out, ds, opts.dataDir, opts.split)
-	if err != nil {
-		return err
-	}
+	corpus := corpora[0]
 	sents := corpus.Sentences
 	if opts.sentences > 0 && opts.sentences < len(sents) {
 		sents = sents[:opts.sentences]

@@ -63,6 +63,7 @@ type dataStatsOptions struct {
 	dataset string // empty: every dataset found
 	dataDir string
 	output  table.Format
+	data    datasetOptions // --dataset-file and --allow-unknown-types
 }
 
 func newDataStatsCmd(s *streams, runF func(context.Context, *dataStatsOptions) error) *cobra.Command {
@@ -107,6 +108,7 @@ falls back on the test split embedded in nerbench.`,
 	fl.StringVar(&opts.dataset, "dataset", "", "dataset to show: "+strings.Join(dataDatasetNames(), ", ")+" (default all found)")
 	fl.StringVar(&opts.dataDir, "data-dir", "", "data folder (default $NERBENCH_DATA, then $XDG_CACHE_HOME/nerbench)")
 	fl.StringVarP(&output, "output", "o", "text", "output format: text, json, markdown or csv")
+	opts.data.addFlags(fl, "")
 	_ = cmd.RegisterFlagCompletionFunc("dataset", cobra.FixedCompletions(dataDatasetNames(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "markdown", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagDirname("data-dir")
@@ -142,13 +144,20 @@ type dataIrrJSON struct {
 }
 
 func runDataStats(ctx context.Context, opts *dataStatsOptions) error {
+	if len(opts.data.files) > 0 {
+		return runDataStatsFiles(ctx, opts)
+	}
+	if err := opts.data.checkFlags(); err != nil {
+		return err
+	}
 	loc, err := datadir.Resolve(opts.dataDir)
 	if err != nil {
 		return err
 	}
 	var (
-		rows  []dataSplitStats
-		notes []string
+		rows    []dataSplitStats
+		notes   []string
+		missing []string // splits whose file is missing
 	)
 	for _, ds := range dataDatasets {
 		if opts.dataset != "" && ds.Name != opts.dataset {
@@ -171,25 +180,59 @@ func runDataStats(ctx context.Context, opts *dataStatsOptions) error {
 			}
 			continue
 		}
+		found := 0
 		for _, split := range ds.Splits {
-			c, err := ds.Load(ctx, dir, split)
+			c, err := openSplit(ctx, &ds, dir, split, opts.data.loadOptions())
+			if errors.Is(err, fs.ErrNotExist) {
+				// Show the splits that exist, as run reads them.
+				missing = append(missing, fmt.Sprintf("%s %s: skipped: %v", ds.Name, split, err))
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("data folder %s: %w", loc, err)
 			}
 			rows = append(rows, dataRow(ds, c))
+			found++
+		}
+		if found == 0 {
+			return fmt.Errorf("%s: no split file in %s (want %s): run 'nerbench data fetch %s'", ds.Name, dir, strings.Join(ds.Splits, ", "), ds.Name)
 		}
 	}
 	if len(rows) == 0 {
 		return fmt.Errorf("no dataset found in the data folder %s: run 'nerbench data fetch DATASET'", loc)
 	}
 	if opts.output != table.Text {
-		notes = nil // notes name host paths; keep machine-readable output stable
+		for _, m := range missing { // a missing split must not pass unnoticed
+			fmt.Fprintf(opts.out.Err, "warning: %s\n", m)
+		}
+		missing, notes = nil, nil // notes name host paths; keep machine-readable output stable
 	}
+	notes = append(missing, notes...)
 	return writeDataStats(opts.out, opts.output, rows, notes)
 }
 
+// runDataStatsFiles shows the splits given with --dataset-file.
+func runDataStatsFiles(ctx context.Context, opts *dataStatsOptions) error {
+	order, _, err := opts.data.splitFiles("test")
+	if err != nil {
+		return err
+	}
+	ds, corpora, err := opts.data.open(ctx, opts.out, opts.dataset, opts.dataDir, order...)
+	if err != nil {
+		return err
+	}
+	rows := make([]dataSplitStats, len(corpora))
+	for i, c := range corpora {
+		rows[i] = dataRow(*ds, c)
+	}
+	return writeDataStats(opts.out, opts.output, rows, nil)
+}
+
+// dataRow is the row of corpus c of ds. Its types are the dataset's and any
+// other found in c (read with --allow-unknown-types), so that the per-type
+// columns add up to the total.
 func dataRow(ds benchmarks.Dataset, c *benchmarks.Corpus) dataSplitStats {
-	return dataSplitStats{stats: c.Stats(), irregular: c.Irregular, types: ds.Types}
+	return dataSplitStats{stats: c.Stats(), irregular: c.Irregular, types: ds.WithTypes(c).Types}
 }
 
 // writeDataStats prints rows in format f, with notes under a text table.

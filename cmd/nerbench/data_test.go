@@ -40,7 +40,7 @@ func TestDataStatsFlags(t *testing.T) {
 				t.Fatal(err)
 			}
 			got.out = nil
-			if diff := cmp.Diff(tc.want, *got, cmp.AllowUnexported(dataStatsOptions{})); diff != "" {
+			if diff := cmp.Diff(tc.want, *got, cmp.AllowUnexported(dataStatsOptions{}, datasetOptions{})); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})

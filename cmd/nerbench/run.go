@@ -15,8 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nerbench/nerbench/benchmarks"
-	"github.com/nerbench/nerbench/benchmarks/dane"
-	"github.com/nerbench/nerbench/internal/datadir"
 	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/results"
 	"github.com/nerbench/nerbench/internal/table"
@@ -104,22 +102,10 @@ func findDataset(name string) (*benchmarks.Dataset, error) {
 	return nil, flagErrorf("unknown dataset %q (want %s)", name, strings.Join(dataDatasetNames(), ", "))
 }
 
-// loadCorpus reads a split from the data folder. DaNE's test split falls
-// back on the embedded copy when the data folder has no dane folder.
+// loadCorpus reads a split from the data folder, refusing entity types the
+// dataset does not declare (see loadSplit).
 func loadCorpus(ctx context.Context, s *streams, ds *benchmarks.Dataset, dataDirFlag, split string) (*benchmarks.Corpus, error) {
-	loc, err := datadir.Resolve(dataDirFlag)
-	if err != nil {
-		return nil, err
-	}
-	dir := loc.Dataset(ds.Name)
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		if ds.Name == dane.Name && split == "test" {
-			fmt.Fprintf(s.Err, "no %s folder in %s: using the embedded DaNE test split (CC BY-SA 4.0)\n", ds.Name, loc)
-			return dane.LoadEmbedded(ctx)
-		}
-		return nil, fmt.Errorf("no %s data in %s: run 'nerbench data fetch %s' or pass --data-dir", ds.Name, loc, ds.Name)
-	}
-	return ds.Load(ctx, dir, split)
+	return loadSplit(ctx, s, ds, dataDirFlag, split, benchmarks.LoadOptions{})
 }
 
 func parseScoring(opts *runOptions) (results.Options, error) {

@@ -35,6 +35,9 @@ type sourceOptions struct {
 	resamples  int
 	// base is the registry to extend; nil means registry(). Tests set it.
 	base *models.Registry
+	// data holds --dataset-file and the other data-source flags
+	// (datasource.go).
+	data datasetOptions
 }
 
 // addFlags defines the shared flags on f; defaultDataset is the --dataset
@@ -56,6 +59,7 @@ func (o *sourceOptions) addFlags(f *pflag.FlagSet, defaultDataset string) {
 	f.IntVar(&o.batchSize, "batch-size", benchmarks.DefaultBatchSize, "sentences per prediction batch")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of the bootstrap and randomisation tests")
 	f.IntVar(&o.resamples, "resamples", confidence.DefaultResamples, "bootstrap resamples and randomisation rounds")
+	o.data.addFlags(f, defaultDataset)
 }
 
 // source is a resolved sourceOptions: the dataset, its gold corpus and the
@@ -73,15 +77,8 @@ type source struct {
 // openSource checks the flags, reads the gold corpus and builds the model
 // registry, with the models of --model-dir and --model-file added.
 func openSource(ctx context.Context, s *streams, o *sourceOptions, command []string) (*source, error) {
-	if o.dataset == "" {
-		return nil, flagErrorf("--dataset is required (want %s)", strings.Join(dataDatasetNames(), ", "))
-	}
-	ds, err := findDataset(o.dataset)
-	if err != nil {
+	if err := o.data.check(o.dataset, o.split); err != nil {
 		return nil, err
-	}
-	if !slices.Contains(ds.Splits, o.split) {
-		return nil, flagErrorf("dataset %s has no split %q (want %s)", ds.Name, o.split, strings.Join(ds.Splits, ", "))
 	}
 	if o.device != "cpu" && o.device != "cuda" {
 		return nil, flagErrorf("--device %q: want cpu or cuda", o.device)
@@ -110,11 +107,11 @@ func openSource(ctx context.Context, s *streams, o *sourceOptions, command []str
 		}
 		specs = append(specs, sp)
 	}
-	corpus, err := loadCorpus(ctx, s, ds, o.dataDir, o.split)
+	ds, corpora, err := o.data.open(ctx, s, o.dataset, o.dataDir, o.split)
 	if err != nil {
 		return nil, err
 	}
-	return &source{opts: o, out: s, ds: ds, corpus: corpus, reg: models.New(specs...), modelsDir: modelsDir, command: command}, nil
+	return &source{opts: o, out: s, ds: ds, corpus: corpora[0], reg: models.New(specs...), modelsDir: modelsDir, command: command}, nil
 }
 
 // How models given on the command line are marked in Spec.Get.

@@ -38,6 +38,7 @@ type trainOptions struct {
 	gazLen    int
 	bags      int
 	prune     float64
+	data      datasetOptions // --dataset-file and --allow-unknown-types
 }
 
 func newTrainCmd(s *streams, runF func(context.Context, *trainOptions) error) *cobra.Command {
@@ -72,10 +73,19 @@ the settings are the defaults.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.model = args[0]
-			if opts.dataset == "" {
-				return flagErrorf("--dataset is required: want %s", strings.Join(trainDatasetNames(), " or "))
+			if err := opts.data.checkFlags(); err != nil {
+				return err
 			}
-			if _, ok := trainDatasets[opts.dataset]; !ok {
+			if len(opts.data.files) > 0 {
+				if err := opts.data.check(opts.dataset, "train", "dev"); err != nil {
+					return err
+				}
+				if opts.file == "" {
+					return flagErrorf("--out is required with --dataset-file")
+				}
+			} else if opts.dataset == "" {
+				return flagErrorf("--dataset is required: want %s (or --dataset-file train=PATH --dataset-file dev=PATH)", strings.Join(trainDatasetNames(), " or "))
+			} else if _, ok := trainDatasets[opts.dataset]; !ok {
 				return flagErrorf("--dataset %q: want %s", opts.dataset, strings.Join(trainDatasetNames(), " or "))
 			}
 			if opts.output != "text" && opts.output != "json" {
@@ -102,6 +112,7 @@ the settings are the defaults.`,
 	f.IntVar(&opts.gazLen, "gazetteer-max-len", def.GazetteerMaxLen, "longest training entity, in words, put in the gazetteer")
 	f.IntVar(&opts.bags, "bags", def.Bags, "perceptrons trained on different sentence orders and summed")
 	f.Float64Var(&opts.prune, "prune", def.Prune, "drop averaged weights below this in absolute value (negative: keep all)")
+	opts.data.addFlags(f, "")
 	return cmd
 }
 
@@ -112,8 +123,12 @@ func trainDatasetNames() []string {
 // trainCommand is the command line recorded in the model file: every
 // setting spelled out, and nothing that depends on the host.
 func trainCommand(opts *trainOptions) string {
-	return fmt.Sprintf("nerbench train %s --dataset %s --seed %d --max-epochs %d --patience %d --min-count %d --gazetteer-max-len %d --bags %d --prune %s",
-		opts.model, opts.dataset, opts.seed, opts.maxEpochs, opts.patience, opts.minCount, opts.gazLen, opts.bags,
+	data := "--dataset " + opts.dataset
+	if len(opts.data.files) > 0 {
+		data = trainFileFlags(&opts.data)
+	}
+	return fmt.Sprintf("nerbench train %s %s --seed %d --max-epochs %d --patience %d --min-count %d --gazetteer-max-len %d --bags %d --prune %s",
+		opts.model, data, opts.seed, opts.maxEpochs, opts.patience, opts.minCount, opts.gazLen, opts.bags,
 		strconv.FormatFloat(opts.prune, 'g', -1, 64))
 }
 
@@ -130,15 +145,26 @@ func runTrain(ctx context.Context, opts *trainOptions) error {
 	if err != nil {
 		return err
 	}
-	ds := trainDatasets[opts.dataset]
-	dir := loc.Dataset(ds.Name)
-	train, err := ds.Load(ctx, dir, "train")
-	if err != nil {
-		return fmt.Errorf("data folder %s: %w", loc, err)
-	}
-	dev, err := ds.Load(ctx, dir, "dev")
-	if err != nil {
-		return fmt.Errorf("data folder %s: %w", loc, err)
+	var (
+		ds         *benchmarks.Dataset
+		train, dev *benchmarks.Corpus
+	)
+	if len(opts.data.files) > 0 {
+		d, corpora, err := opts.data.open(ctx, opts.out, opts.dataset, opts.dataDir, "train", "dev")
+		if err != nil {
+			return err
+		}
+		ds, train, dev = d, corpora[0], corpora[1]
+	} else {
+		d := trainDatasets[opts.dataset]
+		ds = &d
+		dir := loc.Dataset(ds.Name)
+		if train, err = openSplit(ctx, ds, dir, "train", opts.data.loadOptions()); err != nil {
+			return fmt.Errorf("data folder %s: %w", loc, err)
+		}
+		if dev, err = openSplit(ctx, ds, dir, "dev", opts.data.loadOptions()); err != nil {
+			return fmt.Errorf("data folder %s: %w", loc, err)
+		}
 	}
 	fmt.Fprintf(opts.out.Err, "training %s on %s train (%d sentences), selecting on dev (%d sentences)\n",
 		opts.model, ds.Name, len(train.Sentences), len(dev.Sentences))

@@ -48,7 +48,7 @@ func TestTrainFlags(t *testing.T) {
 			got.out = nil
 			want := defaults
 			tc.want(&want)
-			if diff := cmp.Diff(want, *got, cmp.AllowUnexported(trainOptions{})); diff != "" {
+			if diff := cmp.Diff(want, *got, cmp.AllowUnexported(trainOptions{}, datasetOptions{})); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})
