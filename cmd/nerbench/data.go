@@ -83,11 +83,19 @@ after I-PER in Plank's dev split) are kept as they are, counted under
 "irregular" and listed under the table.
 
 Without --dataset, datasets whose folder is missing are skipped; DaNE then
-falls back on the test split embedded in nerbench.`,
+falls back on the test split embedded in nerbench. A split whose file is
+missing is skipped with a note; the others are shown.
+
+A tag whose entity type the dataset does not declare (WikiANN: PER, LOC,
+ORG; the others also MISC) is an error naming its file and line, unless
+--allow-unknown-types is given; the table then has a column for each type
+found. --dataset-file shows a file of your own instead (CoNLL, CoNLL-2003
+or CoNLL-U, see --format).`,
 		Example: `  nerbench data stats
   nerbench data stats --dataset plank
   nerbench data stats --dataset conll2003 --data-dir ~/nerdata --output markdown
-  nerbench data stats --output json`,
+  nerbench data stats --output json
+  nerbench data stats --dataset-file test=da_news_test.tsv --dataset-file dev=da_news_dev.tsv --tag-column 2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.dataset != "" && !slices.Contains(dataDatasetNames(), opts.dataset) {

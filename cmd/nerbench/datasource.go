@@ -21,6 +21,7 @@ import (
 	"github.com/nerbench/nerbench/benchmarks/conllfile"
 	"github.com/nerbench/nerbench/benchmarks/dane"
 	"github.com/nerbench/nerbench/internal/datadir"
+	"github.com/nerbench/nerbench/internal/results"
 )
 
 // datasetOptions are the data-source flags that every command reading gold
@@ -195,6 +196,9 @@ func loadSplit(ctx context.Context, s *streams, ds *benchmarks.Dataset, dataDirF
 	if err != nil {
 		return nil, err
 	}
+	if strings.HasPrefix(ds.Name, fileDatasetPrefix) {
+		return ds.Load(ctx, "", split) // a --dataset-file dataset reads its own files
+	}
 	dir := loc.Dataset(ds.Name)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		if ds.Name == dane.Name && split == "test" {
@@ -337,4 +341,40 @@ func trainFileFlags(o *datasetOptions) string {
 		b.WriteString(" --allow-unknown-types")
 	}
 	return b.String()
+}
+
+// resultDataset returns the dataset a result file was made on: a known
+// dataset by name, or, for a --dataset-file dataset, one whose Load reads
+// the file recorded in the result again with the format detected and takes
+// it only when its corpus hash is the recorded one (a file read with
+// --format or --tag-column may not be; the error then says so).
+func resultDataset(f *results.File) (*benchmarks.Dataset, error) {
+	if !strings.HasPrefix(f.Dataset.Name, fileDatasetPrefix) {
+		return findDataset(f.Dataset.Name)
+	}
+	rd := f.Dataset
+	return &benchmarks.Dataset{
+		Name:   rd.Name,
+		Title:  "file " + rd.Source,
+		Splits: []string{rd.Split},
+		Types:  rd.Types,
+		Source: rd.Source,
+		Load: func(ctx context.Context, _, split string) (*benchmarks.Corpus, error) {
+			if split != rd.Split {
+				return nil, fmt.Errorf("%s: %w %q: want %s", rd.Name, benchmarks.ErrSplit, split, rd.Split)
+			}
+			data, err := os.ReadFile(rd.Source)
+			if err != nil {
+				return nil, err
+			}
+			c, _, err := conllfile.Read(ctx, data, rd.Source, split, conllfile.Options{Dataset: rd.Name})
+			if err != nil {
+				return nil, err
+			}
+			if h := results.CorpusHash(c); h != rd.Hash {
+				return nil, fmt.Errorf("%s read again gives other data than the result file records (%s, not %s): changed, or read with --format or --tag-column", rd.Source, h, rd.Hash)
+			}
+			return c, nil
+		},
+	}, nil
 }

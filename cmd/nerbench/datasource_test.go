@@ -98,6 +98,20 @@ func TestDatasetFileCommands(t *testing.T) {
 	if diff := cmp.Diff([]string{"LOC", "ORG", "PER"}, f.Dataset.Types); diff != "" {
 		t.Errorf("types (-want +got):\n%s", diff)
 	}
+
+	// report reads the file again for co-prediction and confusion.
+	md := filepath.Join(dir, "report.md")
+	code, _, errs := runCLI(t, "report", resultsDir, "--out", md)
+	if code != exitOK {
+		t.Fatalf("report: got exit code %d, want 0; stderr:\n%s", code, errs)
+	}
+	b, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), name) || strings.Contains(string(b), "left out") {
+		t.Errorf("got report\n%s\nwant %s in it, with co-prediction and confusion", b, name)
+	}
 }
 
 // TestDatasetFileErrors checks the usage errors and bad files of

@@ -117,7 +117,7 @@ func loadResultGroups(dir string) ([]*resultGroup, error) {
 		if err != nil {
 			return nil, err
 		}
-		ds, err := findDataset(f.Dataset.Name)
+		ds, err := resultDataset(f)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, e.Name()), err)
 		}

@@ -50,6 +50,11 @@ files.
 A model that predicts no MISC, and every model on a dataset without MISC
 (WikiANN), is scored with MISC off; the table says so.
 
+--dataset-file PATH scores a file of your own instead of a benchmark:
+CoNLL, CoNLL-2003 (IOB1) or CoNLL-U with name= tags, detected from the
+content or set with --format. Its entity types are those found in it, or
+--types. Result files name it after the file and its SHA-256.
+
 Each model's result (predictions, scores, intervals and provenance) is
 written atomically to <results-dir>/<dataset>_<split>_<model>.json as soon
 as the model finishes, so Ctrl-C loses no finished result. With --resume,
