@@ -344,13 +344,27 @@ func trainFileFlags(o *datasetOptions) string {
 }
 
 // resultDataset returns the dataset a result file was made on: a known
-// dataset by name, or, for a --dataset-file dataset, one whose Load reads
+// dataset by name, declaring also the types the result records (so that
+// gold read with --allow-unknown-types reads again), or, for a --dataset-file dataset, one whose Load reads
 // the file recorded in the result again with the format detected and takes
 // it only when its corpus hash is the recorded one (a file read with
 // --format or --tag-column may not be; the error then says so).
 func resultDataset(f *results.File) (*benchmarks.Dataset, error) {
 	if !strings.HasPrefix(f.Dataset.Name, fileDatasetPrefix) {
-		return findDataset(f.Dataset.Name)
+		ds, err := findDataset(f.Dataset.Name)
+		if err != nil {
+			return nil, err
+		}
+		// A run with --allow-unknown-types records the extra types it kept;
+		// they are part of the data the result was scored on.
+		d := *ds
+		for _, t := range f.Dataset.Types {
+			if !slices.Contains(d.Types, t) {
+				d.Types = append(slices.Clone(d.Types), t)
+			}
+		}
+		slices.Sort(d.Types)
+		return &d, nil
 	}
 	rd := f.Dataset
 	return &benchmarks.Dataset{

@@ -244,6 +244,16 @@ func TestUnknownEntityTypes(t *testing.T) {
 		if f.MISCOn.Micro.Gold != 2 {
 			t.Errorf("got %d gold entities, want 2 (PER and the kept MISC)", f.MISCOn.Micro.Gold)
 		}
+
+		// report reads the gold tags again, with the types the result kept.
+		md := filepath.Join(t.TempDir(), "report.md")
+		code, _, errs = runCLI(t, "report", resultsDir, "--out", md, "--data-dir", data)
+		if code != exitOK {
+			t.Fatalf("report: got exit code %d; stderr:\n%s", code, errs)
+		}
+		if b, err := os.ReadFile(md); err != nil || strings.Contains(string(b), "left out") {
+			t.Errorf("got report %s (%v), want the confusion matrices, which need the gold tags", b, err)
+		}
 	})
 }
 
