@@ -4,7 +4,7 @@
 // command line lists, the ParseError that readers return for bad input, and
 // the Tagger interface through which the runner asks a model for tags.
 //
-// Package conllfile reads a user's own file (CoNLL, CoNLL-2003 or CoNLL-U) as
+// The subpackage conllfile reads a user's own file (CoNLL, CoNLL-2003 or CoNLL-U) as
 // a split of a dataset that nerbench does not know.
 //
 // Each Dataset declares its entity types. Dataset.Load reads a split as it

@@ -154,8 +154,9 @@ func Columns(data []byte) (int, bool) {
 // Detect returns the format of data, the content of file:
 //
 //   - CoNLL-U when the first line that is neither blank nor a "#" comment
-//     has ten tab-separated columns and an integer ID in the first. If its
-//     MISC column holds no "name=" field the file is refused as ambiguous:
+//     has ten tab-separated columns and a CoNLL-U ID in the first (1, 1-2
+//     or 1.1). If that line is a word (integer ID) whose MISC column holds
+//     no "name=" field, the file is refused as ambiguous:
 //     it may be CoNLL-U with the tag elsewhere, or another ten-column
 //     format.
 //   - Otherwise a CoNLL format, told apart by the tag scheme of the last
@@ -171,8 +172,8 @@ func Detect(data []byte, file string) (Format, error) {
 	if !ok {
 		return Auto, &benchmarks.ParseError{File: file, Err: benchmarks.ErrEmpty}
 	}
-	if cols := strings.Split(first, "\t"); len(cols) == 10 && isInt(cols[0]) {
-		if !hasName(cols[9]) {
+	if cols := strings.Split(first, "\t"); len(cols) == 10 && isTokenID(cols[0]) {
+		if !strings.ContainsAny(cols[0], "-.") && !hasName(cols[9]) {
 			return Auto, fmt.Errorf("%s:%d: %w: ten tab-separated columns with a numeric ID look like CoNLL-U, but MISC %q has no name=TAG field; "+
 				"pass --format conll with --tag-column N to read the tag from column N", file, n, ErrAmbiguous, cols[9])
 		}
@@ -258,7 +259,14 @@ func splitColumns(line, sep string) []string {
 	return strings.Split(line, sep)
 }
 
-func isInt(s string) bool {
+// isTokenID reports whether s is a CoNLL-U token ID: a positive integer, a
+// multiword range "1-2" or an empty node "1.1".
+func isTokenID(s string) bool {
+	for _, sep := range []string{"-", "."} {
+		if a, b, ok := strings.Cut(s, sep); ok {
+			return isTokenID(a) && isTokenID(b)
+		}
+	}
 	n, err := strconv.Atoi(s)
 	return err == nil && n >= 1
 }

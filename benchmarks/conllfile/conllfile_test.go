@@ -30,6 +30,7 @@ func TestDetect(t *testing.T) {
 		{"IOB1 with document lines", "-DOCSTART- -X- -X- O\n\nEU NNP I-NP I-ORG\nrejects VBZ I-VP O\nGerman JJ I-NP I-MISC\n", CoNLL2003, ""},
 		{"IOB1 B- between two chunks", "-DOCSTART- -X- -X- O\n\nA NN I-NP I-LOC\nB NN I-NP B-LOC\n", CoNLL2003, ""},
 		{"CoNLL-U", "# sent_id = a\n1\tHans\t_\tPROPN\t_\t_\t_\t_\t_\tname=B-PER\n", CoNLLU, ""},
+		{"CoNLL-U starting with a multiword token", "1-2\tdu'r\t_\t_\t_\t_\t_\t_\t_\t_\n1\tdu\t_\t_\t_\t_\t_\t_\t_\tname=O\n", CoNLLU, ""},
 		{"CoNLL-U name after other MISC fields", "1\tHans\t_\t_\t_\t_\t_\t_\t_\tSpaceAfter=No|name=B-PER\n", CoNLLU, ""},
 		{"CoNLL-U without name=", "# sent_id = a\n1\tHans\t_\tPROPN\t_\t_\t_\t_\t_\tSpaceAfter=No\n", Auto,
 			`f:2: format cannot be detected: ten tab-separated columns with a numeric ID look like CoNLL-U, but MISC "SpaceAfter=No" has no name=TAG field; pass --format conll with --tag-column N to read the tag from column N`},
