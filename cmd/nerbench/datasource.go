@@ -39,6 +39,10 @@ type datasetOptions struct {
 	defaultDataset string
 }
 
+// dataFileExts are the file name extensions left out of the name of a
+// --dataset-file dataset; others (CoNLL-2003's .testa) are kept.
+var dataFileExts = []string{".conll", ".conllu", ".tsv", ".txt", ".bio", ".iob", ".iob2", ".tab"}
+
 // fileDatasetPrefix starts the name of a dataset read from --dataset-file.
 const fileDatasetPrefix = "file-"
 
@@ -242,7 +246,10 @@ func (o *datasetOptions) openFiles(ctx context.Context, s *streams, splits []str
 	}
 	sum := sha256.Sum256(data)
 	base := filepath.Base(first)
-	name := fileDatasetPrefix + safeStem(strings.TrimSuffix(base, filepath.Ext(base))) + "-" + hex.EncodeToString(sum[:4])
+	if ext := strings.ToLower(filepath.Ext(base)); slices.Contains(dataFileExts, ext) {
+		base = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	name := fileDatasetPrefix + safeStem(base) + "-" + hex.EncodeToString(sum[:4])
 	read := func(ctx context.Context, path, split string, data []byte) (*benchmarks.Corpus, conllfile.Format, error) {
 		return conllfile.Read(ctx, data, path, split, conllfile.Options{Dataset: name, Format: format, TagColumn: o.tagColumn})
 	}
