@@ -194,14 +194,15 @@ func (o *datasetOptions) open(ctx context.Context, s *streams, dataset, dataDir 
 
 // loadSplit reads a split of ds from the data folder, checking its entity
 // types as lo says. DaNE's test split falls back on the embedded copy when
-// the data folder has no dane folder.
+// the data folder has no dane folder. A --dataset-file dataset (named
+// file-...) is read by its own Load, which checks what it reads.
 func loadSplit(ctx context.Context, s *streams, ds *benchmarks.Dataset, dataDirFlag, split string, lo benchmarks.LoadOptions) (*benchmarks.Corpus, error) {
+	if strings.HasPrefix(ds.Name, fileDatasetPrefix) {
+		return ds.Load(ctx, "", split) // a --dataset-file dataset reads its own files
+	}
 	loc, err := datadir.Resolve(dataDirFlag)
 	if err != nil {
 		return nil, err
-	}
-	if strings.HasPrefix(ds.Name, fileDatasetPrefix) {
-		return ds.Load(ctx, "", split) // a --dataset-file dataset reads its own files
 	}
 	dir := loc.Dataset(ds.Name)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {

@@ -140,12 +140,13 @@ func TestDatasetFileErrors(t *testing.T) {
 		{"ambiguous", []string{"errors", "baseline", "--dataset-file", iob1}, exitError,
 			iob1 + ":1: format cannot be detected: 2 chunks start with I- and none with B-"},
 		{"missing file", []string{"run", "--dataset-file", filepath.Join(dir, "nope")}, exitError, "no such file"},
+		{"bench with --dataset", []string{"bench", "--model-dir", dir, "-d", "plank", "--dataset-file", file}, exitUsage, "--dataset plank and --dataset-file exclude each other"},
 		{"bad tag", []string{"data", "stats", "--dataset-file", writeFile(t, dir, "s.conll", "a\tS-PER\n")}, exitError, `s.conll:1: invalid tag "S-PER"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			args := tc.args
-			if args[0] != "data" && args[0] != "train" {
+			if args[0] != "data" && args[0] != "train" && args[0] != "bench" {
 				args = append(args, common...)
 			}
 			code, _, errs := runCLI(t, args...)
