@@ -154,6 +154,21 @@ nerbench.coprediction/v1 (nerbench.coprediction-all/v1 with --all); see
 	return cmd
 }
 
+// checkedResult is src.result with the scores of the result file checked
+// against its predictions and the gold data (results.File.Verify): a file
+// that disagrees is refused, naming it.
+func (src *source) checkedResult(ctx context.Context, name string) (*results.File, error) {
+	f, err := src.result(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Verify(ctx, src.corpus, src.ds); err != nil {
+		path := resultPath(src.opts.resultsDir, src.ds.Name, src.corpus.Split, name)
+		return nil, fmt.Errorf("%s: %w; run 'nerbench run --dataset %s --split %s --model %s' again", path, err, src.ds.Name, src.corpus.Split, name)
+	}
+	return f, nil
+}
+
 func runCoprediction(ctx context.Context, opts *copredictionOptions) error {
 	src, err := openSource(ctx, opts.out, &opts.src, opts.command)
 	if err != nil {
@@ -162,11 +177,11 @@ func runCoprediction(ctx context.Context, opts *copredictionOptions) error {
 	if opts.all != "" {
 		return runCopredictionAll(ctx, opts, src)
 	}
-	fa, err := src.result(ctx, opts.a)
+	fa, err := src.checkedResult(ctx, opts.a)
 	if err != nil {
 		return err
 	}
-	fb, err := src.result(ctx, opts.b)
+	fb, err := src.checkedResult(ctx, opts.b)
 	if err != nil {
 		return err
 	}
@@ -607,8 +622,9 @@ func (src *source) otherModels(ref string) ([]string, []skippedModel, error) {
 		if s.Name == ref {
 			continue
 		}
-		if cached[s.Name] {
+		if cached[safeName(s.Name)] {
 			names = append(names, s.Name)
+			delete(cached, safeName(s.Name))
 			continue
 		}
 		if ok, why := src.reg.Availability(s, src.modelsDir); ok {
@@ -618,7 +634,7 @@ func (src *source) otherModels(ref string) ([]string, []skippedModel, error) {
 		}
 	}
 	for _, m := range fileNames {
-		if m != ref && !slices.Contains(names, m) {
+		if cached[m] && m != safeName(ref) && !slices.Contains(names, m) {
 			names = append(names, m)
 		}
 	}
@@ -626,7 +642,7 @@ func (src *source) otherModels(ref string) ([]string, []skippedModel, error) {
 }
 
 func runCopredictionAll(ctx context.Context, opts *copredictionOptions, src *source) error {
-	ref, err := src.result(ctx, opts.all)
+	ref, err := src.checkedResult(ctx, opts.all)
 	if err != nil {
 		return err
 	}
@@ -636,7 +652,7 @@ func runCopredictionAll(ctx context.Context, opts *copredictionOptions, src *sou
 	}
 	doc := &CopredictionAllJSON{Schema: CopredictionAllSchema, Dataset: ref.Dataset, Reference: modelOf(ref), Rows: []copredRow{}, Skipped: skipped}
 	for _, n := range names {
-		f, err := src.result(ctx, n)
+		f, err := src.checkedResult(ctx, n)
 		if err != nil {
 			return err
 		}

@@ -103,7 +103,7 @@ func runErrors(ctx context.Context, opts *errorsOptions) error {
 	if err != nil {
 		return err
 	}
-	f, err := src.result(ctx, opts.model)
+	f, err := src.checkedResult(ctx, opts.model)
 	if err != nil {
 		return err
 	}
@@ -340,9 +340,10 @@ func (d *ErrorsJSON) saveConfusion(base string) ([]string, error) {
 }
 
 // confusionFigureBase is where the confusion heat map of a model is saved,
-// without extension: <results-dir>/figures/<dataset>_<split>_<model>_confusion.
+// without extension: <results-dir>/figures/<dataset>_<split>_<model>_confusion,
+// the model's name made safe as in result file names (safeName).
 func confusionFigureBase(figDir, dataset, split, model string) string {
-	return filepath.Join(figDir, fmt.Sprintf("%s_%s_%s_confusion", dataset, split, model))
+	return filepath.Join(figDir, fmt.Sprintf("%s_%s_%s_confusion", dataset, split, safeName(model)))
 }
 
 func (d *ErrorsJSON) render(w io.Writer, f table.Format) error {
