@@ -29,7 +29,7 @@ const (
 )
 
 // analysisFormats are the output formats of the analysis commands.
-var analysisFormats = []table.Format{table.Text, table.Markdown, table.JSON}
+var analysisFormats = []table.Format{table.Text, table.Markdown, table.CSV, table.JSON}
 
 // scoringOptions returns the seqeval options a result file was scored with.
 func scoringOptions(f *results.File) (seqeval.Options, error) {
@@ -111,9 +111,15 @@ makes a baseline trained with 'nerbench train baseline' available as NAME.
 With --all REF, prints Table 6.24 for REF against every other model that has
 a result file for the split or is available to predict.
 
+Each result file's scores are checked against its predictions and the gold
+data; a file that disagrees is refused, naming it.
+
 JSON output (-o json) is the documented, versioned schema
 nerbench.coprediction/v1 (nerbench.coprediction-all/v1 with --all); see
-'go doc ./cmd/nerbench CopredictionJSON'.`,
+'go doc ./cmd/nerbench CopredictionJSON'. CSV output (-o csv) is one table
+in long form, columns dataset, split, a, b, section, row, column and value,
+one number per row (percentages with four decimals, counts), without the
+examples; with --all, one row per model. Notes go to standard error.`,
 		Example: `  nerbench coprediction baseline dabert
   nerbench coprediction daluke dacy-large --examples 10 -o markdown
   nerbench coprediction baseline b7 --model-file b7=b7.nbm.gz -o json
@@ -149,8 +155,8 @@ nerbench.coprediction/v1 (nerbench.coprediction-all/v1 with --all); see
 	opts.src.addFlags(fl, "dane")
 	fl.StringVar(&opts.all, "all", "", "print Table 6.24: REF against every other model")
 	fl.IntVarP(&opts.examples, "examples", "n", 5, "sentences where the models differ to show")
-	fl.StringVarP(&output, "output", "o", "text", "output format: text, markdown or json")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	fl.StringVarP(&output, "output", "o", "text", "output format: text, markdown, csv or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "markdown", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -189,8 +195,11 @@ func runCoprediction(ctx context.Context, opts *copredictionOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.output == table.JSON {
+	switch opts.output {
+	case table.JSON:
 		return writeJSON(opts.out.Out, doc)
+	case table.CSV:
+		return doc.csvTable().Print(opts.out.Out, opts.out.Err, table.CSV)
 	}
 	return doc.render(opts.out.Out, opts.output)
 }
@@ -668,8 +677,11 @@ func runCopredictionAll(ctx context.Context, opts *copredictionOptions, src *sou
 	for _, s := range skipped {
 		fmt.Fprintf(opts.out.Err, "skipping %s: %s\n", s.Model, s.Reason)
 	}
-	if opts.output == table.JSON {
+	switch opts.output {
+	case table.JSON:
 		return writeJSON(opts.out.Out, doc)
+	case table.CSV:
+		return doc.csvTable().Print(opts.out.Out, opts.out.Err, table.CSV)
 	}
 	return doc.table().Render(opts.out.Out, opts.output)
 }
