@@ -57,8 +57,9 @@ func (l *longCSV) splits(section string, splits []agreement.Split, same bool) {
 // entity_word_agreement, entity_agreement, differing_sentences; the rate
 // in percent and its counts), matrix (A's label in row, B's in column,
 // words), words_by_gold and entities_by_gold (the gold label in row),
-// and significance (F1 of A and B, their difference and its interval in
-// points, the p-values). The examples are not in the CSV output.
+// and significance (row f1_misc_on or f1_misc_off, the headline score: F1
+// of A and B, their difference and its interval in points, the p-values).
+// The examples are not in the CSV output.
 func (d *CopredictionJSON) csvTable() *table.Table {
 	l := newLongCSV([]string{"dataset", "split", "a", "b"}, []string{d.Dataset.Name, d.Dataset.Split, d.A.Name, d.B.Name})
 	l.percent("agreement", "word_agreement", "rate", d.WordAgreement.Rate)
@@ -82,16 +83,16 @@ func (d *CopredictionJSON) csvTable() *table.Table {
 	l.splits("entities_by_gold", d.EntitiesByGold, false)
 	sg := d.Significance
 	c := sg.Comparison
-	l.add("significance", "f1", "misc", sg.MISC)
-	l.percent("significance", "f1", "f1_a", sg.F1A)
-	l.percent("significance", "f1", "f1_b", sg.F1B)
-	l.percent("significance", "f1", "difference", c.F1.Estimate)
-	l.percent("significance", "f1", "difference_lo", c.F1.Lo)
-	l.percent("significance", "f1", "difference_hi", c.F1.Hi)
-	l.add("significance", "f1", "p_bootstrap", table.Float(c.PBootstrap, 6))
-	l.add("significance", "f1", "p_randomisation", table.Float(c.PRandomization, 6))
-	l.count("significance", "f1", "resamples", c.Resamples)
-	l.add("significance", "f1", "seed", strconv.FormatUint(c.Seed, 10))
+	row := "f1_misc_" + sg.MISC // the headline score: MISC on or off
+	l.percent("significance", row, "f1_a", sg.F1A)
+	l.percent("significance", row, "f1_b", sg.F1B)
+	l.percent("significance", row, "difference", c.F1.Estimate)
+	l.percent("significance", row, "difference_lo", c.F1.Lo)
+	l.percent("significance", row, "difference_hi", c.F1.Hi)
+	l.add("significance", row, "p_bootstrap", table.Float(c.PBootstrap, 6))
+	l.add("significance", row, "p_randomisation", table.Float(c.PRandomization, 6))
+	l.count("significance", row, "resamples", c.Resamples)
+	l.add("significance", row, "seed", strconv.FormatUint(c.Seed, 10))
 	l.t.Notes = []string{
 		fmt.Sprintf("Co-prediction of %s (a) and %s (b) on %s %s, in long form: percentages (rates, F1 and its difference in points) with four decimals, counts of words, entities or sentences.", d.A.Name, d.B.Name, d.Dataset.Name, d.Dataset.Split),
 		"The example sentences are in the text, markdown and JSON output.",

@@ -450,14 +450,16 @@ func dashIfNaN(x float64) string {
 // runCSV lays the results out for CSV: one row per model, one value per
 // cell, scores in percent with four decimals, the thesis intervals in
 // their own _lo and _hi columns, and an empty cell for a score that does
-// not apply (no MISC, or a type the model does not predict). The notes are
-// those of runTable.
+// not apply (no MISC, or a type the model does not predict). The title and
+// notes are those of runTable.
 func runCSV(ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*results.File, averages bool) *table.Table {
 	classes := datasetClasses(ds)
+	text := runTable(ds, corpus, files, averages)
 	t := &table.Table{
+		Title: text.Title,
 		Header: []string{"dataset", "split", "model", "trained_on", "main", "f1", "f1_lo", "f1_hi", "precision", "recall",
 			"f1_misc_off", "f1_misc_off_lo", "f1_misc_off_hi", "precision_misc_off", "recall_misc_off"},
-		Notes: runTable(ds, corpus, files, averages).Notes,
+		Notes: text.Notes,
 	}
 	for _, c := range classes {
 		t.Header = append(t.Header, "f1_"+strings.ToLower(c))

@@ -70,6 +70,12 @@ func runEmbedded(t *testing.T, resultsDir string, extra ...string) (string, stri
 			opts.src.split = extra[i+1]
 		case "dataset":
 			opts.src.dataset = extra[i+1]
+		case "data-dir":
+			opts.src.dataDir = extra[i+1]
+		case "export-conll":
+			opts.exportDir = extra[i+1]
+		case "averages":
+			opts.averages = true
 		}
 	}
 	err := runRun(t.Context(), opts)
