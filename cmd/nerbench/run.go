@@ -191,9 +191,12 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(names) == 0 {
 		names = src.defaultModels()
 	}
-	for _, n := range names {
+	for i, n := range names {
 		if _, err := src.reg.Lookup(n); err != nil {
 			return &flagError{err}
+		}
+		if slices.Contains(names[:i], n) {
+			return flagErrorf("--model: %s is given twice", n)
 		}
 	}
 	var done []*results.File
