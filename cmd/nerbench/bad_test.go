@@ -165,4 +165,3 @@ func TestBadInputs(t *testing.T) {
 		})
 	}
 }
-
