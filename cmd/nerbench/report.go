@@ -56,7 +56,14 @@ When the results cover two or more test sets, a train×test matrix of F1
 
 Figures are written as PNG and SVG to <RESULTS_DIR>/figures (--figures-dir),
 named <dataset>_<split>_f1, <dataset>_<split>_<model>_confusion and
-cross_dataset_f1, and linked from the report by relative paths. The
+cross_dataset_f1 (the model's name made safe for file names, as in result
+file names: dir:my model becomes dir-my-model), and linked from the report
+by relative paths.
+
+A result file that cannot be read, whose stored figures disagree with its
+counts, or whose scores differ from those its predictions give on the gold
+data, is left out with a warning that names it, and listed at the top of
+the report; the other files make the report. The
 co-prediction and confusion sections need the gold tags: they are read from
 the data folder (DaNE test is embedded), and a split whose data cannot be
 read gets a note instead. The report is written atomically; it holds no

@@ -22,10 +22,15 @@
 //	predictions       [{"id": sentence id, "tags": [...]}, ...] in corpus order
 //
 // Each score holds micro precision, recall and F1 with their counts (tp,
-// predicted, gold), per-type metrics, token accuracy, and the 95 %
+// predicted, gold), per-type metrics, seqeval's macro and weighted
+// averages ("macro", "weighted"), token accuracy, and the 95 %
 // intervals: the thesis interval (eq. 4.3, F1 ± z·√(F1(1−F1)/n), n = gold
 // entities), sentence-bootstrap percentile intervals for P, R and F1, and
 // Wilson intervals for P and R. Fractions are in 0..1.
+//
+// Load checks the stored figures of a file against its stored counts, and
+// Verify recomputes every score from the predictions and the corpus: a
+// file that disagrees is an error wrapping ErrScores.
 package results
 
 import (
