@@ -321,8 +321,8 @@ func TestSafeName(t *testing.T) {
 // TestRunInterruptedJSON interrupts the second model of a JSON run (issue
 // 10 row 17): the output has "interrupted": true and the finished model.
 func TestRunInterruptedJSON(t *testing.T) {
-	code, out := interruptedRun(t, "json")
-	if code != exitCancelled {
+	out, _, err := interruptedRun(t, "json")
+	if code := exitCode(err); code != exitCancelled {
 		t.Errorf("got exit code %d, want %d", code, exitCancelled)
 	}
 	var doc runJSON
@@ -333,7 +333,7 @@ func TestRunInterruptedJSON(t *testing.T) {
 		t.Errorf("got schema %q, interrupted %v, %d results; want %s, true and the baseline", doc.Schema, doc.Interrupted, len(doc.Results), RunSchema)
 	}
 	// A run that finishes says "interrupted": false.
-	out, _, err := runEmbedded(t, t.TempDir(), "output", "json")
+	out, _, err = runEmbedded(t, t.TempDir(), "output", "json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,9 +488,10 @@ func TestRunShowsIrregularChunks(t *testing.T) {
 }
 
 // interruptedRun runs the baseline and then a model that cancels the run,
-// as Ctrl-C would, with the given output format, and returns the exit code
-// and standard output.
-func interruptedRun(t *testing.T, output string) (int, string) {
+// as Ctrl-C would, with the given output format, and returns standard
+// output, the results folder and the error of the run.
+func interruptedRun(t *testing.T, output string) (out, dir string, err error) {
+
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -504,15 +505,17 @@ func interruptedRun(t *testing.T, output string) (int, string) {
 			return &models.Loaded{Model: cancelTagger{cancel}, Hash: "sha256:00"}, nil
 		},
 	}
-	s, out, _ := testStreams()
+	s, stdout, _ := testStreams()
+	dir = t.TempDir()
 	opts := &runOptions{
 		out: s, models: []string{"baseline", "interrupted"}, output: output, mode: "default",
 		src: sourceOptions{
-			dataset: "dane", split: "test", dataDir: t.TempDir(), resultsDir: t.TempDir(),
+			dataset: "dane", split: "test", dataDir: t.TempDir(), resultsDir: dir,
 			resamples: 50, device: "cpu", base: models.New(base, interrupted),
 		},
 	}
-	return exitCode(runRun(ctx, opts)), out.String()
+	err = runRun(ctx, opts)
+	return stdout.String(), dir, err
 }
 
 // TestRunDefaultModels checks which models a run without --model uses

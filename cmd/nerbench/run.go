@@ -378,15 +378,7 @@ func runTable(ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*result
 		}
 		row = append(row, withCI(f.MISCOff))
 		for _, c := range classes {
-			m, ok := main.PerType[c]
-			switch {
-			case !slices.Contains(f.Model.Types, c):
-				row = append(row, "-")
-			case !ok:
-				row = append(row, pct(0))
-			default:
-				row = append(row, pct(m.F1))
-			}
+			row = append(row, dashIfNaN(classF1(f, c)))
 		}
 		if averages {
 			macro, weighted := averageF1(main)
@@ -428,6 +420,16 @@ func irregularNotes(c *benchmarks.Corpus) []string {
 			c.Dataset, c.Split, irr.Sentence, irr.Line, irr.Word+1, irr.Reason))
 	}
 	return out
+}
+
+// classF1 returns the headline F1 of type c in percent: 0 when the model
+// predicts the type but the score has no entity of it, NaN when the model
+// does not predict it or MISC is scored off.
+func classF1(f *results.File, c string) float64 {
+	if !slices.Contains(f.Model.Types, c) || (c == "MISC" && f.Main == results.MainMISCOff) {
+		return math.NaN()
+	}
+	return 100 * f.MainScore().PerType[c].F1
 }
 
 // averageF1 returns the macro and weighted F1 of s in percent, NaN when s
@@ -485,15 +487,7 @@ func runCSV(ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*results.
 		off := f.MISCOff
 		row = append(row, num(off.Micro.F1), num(off.Intervals.ThesisF1.Lo), num(off.Intervals.ThesisF1.Hi), num(off.Micro.Precision), num(off.Micro.Recall))
 		for _, c := range classes {
-			m, ok := main.PerType[c]
-			switch {
-			case !slices.Contains(f.Model.Types, c) || (c == "MISC" && f.Main == results.MainMISCOff):
-				row = append(row, "")
-			case !ok:
-				row = append(row, num(0))
-			default:
-				row = append(row, num(m.F1))
-			}
+			row = append(row, table.Float(classF1(f, c), 4))
 		}
 		if averages {
 			macro, weighted := averageF1(main)
