@@ -3,11 +3,16 @@ package results
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/confidence"
 )
 
@@ -176,6 +181,55 @@ func TestVerify(t *testing.T) {
 			}
 			if !errors.Is(err, ErrScores) || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("got %v, want ErrScores containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestEvaluateAverages checks the macro and weighted averages against
+// seqeval 1.2.2: the classification_report docstring example
+// (seqeval/metrics/sequence_labeling.py, "macro avg 0.50 0.50 0.50 2",
+// "weighted avg 0.50 0.50 0.50 2"), and a hand-computed case with unequal
+// supports, where the two differ.
+func TestEvaluateAverages(t *testing.T) {
+	tests := []struct {
+		name            string
+		gold, pred      [][]string
+		macro, weighted Average
+	}{
+		{"seqeval docstring",
+			[][]string{{"O", "O", "O", "B-MISC", "I-MISC", "I-MISC", "O"}, {"B-PER", "I-PER", "O"}},
+			[][]string{{"O", "O", "B-MISC", "I-MISC", "I-MISC", "I-MISC", "O"}, {"B-PER", "I-PER", "O"}},
+			Average{0.5, 0.5, 0.5, 2}, Average{0.5, 0.5, 0.5, 2}},
+		// PER: 2 of 2 predicted right, 2 of 3 gold found: P 1, R 2/3,
+		// F1 0.8. LOC: 0 of 1 and 0 of 1. Macro: (1+0)/2, (2/3+0)/2,
+		// (0.8+0)/2. Weighted by gold 3 and 1: 3/4, (2/3·3)/4, (0.8·3)/4.
+		{"unequal supports",
+			[][]string{{"B-PER", "I-PER", "O", "B-LOC"}, {"B-PER", "O", "B-PER"}},
+			[][]string{{"B-PER", "I-PER", "O", "O"}, {"B-PER", "O", "B-LOC"}},
+			Average{0.5, 1.0 / 3, 0.4, 4}, Average{0.75, 0.5, 0.6, 4}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &benchmarks.Corpus{Dataset: "toy", Split: "test"}
+			for i, g := range tc.gold {
+				words := make([]string, len(g))
+				for j := range words {
+					words[j] = "w"
+				}
+				c.Sentences = append(c.Sentences, benchmarks.Sentence{ID: fmt.Sprint(i), Words: words, Tags: g})
+			}
+			ds := &benchmarks.Dataset{Name: "toy", Types: []string{"LOC", "MISC", "PER"}}
+			var f File
+			if err := Evaluate(t.Context(), &f, c, ds, ds.Types, tc.pred, Options{CI: confidence.Config{Resamples: 10}}); err != nil {
+				t.Fatal(err)
+			}
+			approx := cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-12 })
+			if diff := cmp.Diff(&tc.macro, f.MISCOn.Macro, approx); diff != "" {
+				t.Errorf("macro (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(&tc.weighted, f.MISCOn.Weighted, approx); diff != "" {
+				t.Errorf("weighted (-want +got):\n%s", diff)
 			}
 		})
 	}
