@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nerbench/nerbench/benchmarks"
+	"github.com/nerbench/nerbench/benchmarks/dane"
 	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/results"
 )
@@ -578,5 +580,31 @@ func TestJSONSchemas(t *testing.T) {
 	}
 	if err := json.Unmarshal(buf.Bytes(), &b); err != nil || b.Schema != "nerbench.bench/v1" {
 		t.Errorf("bench: got schema %q, error %v", b.Schema, err)
+	}
+}
+
+// TestOtherModelsSafeNames checks that coprediction --all finds the result
+// file of a model whose name safeName changes (dir:my model is saved as
+// ..._dir-my-model.json) under the model's own name, once.
+func TestOtherModelsSafeNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"dane_test_baseline.json", "dane_test_dir-my-model.json", "dane_test_b7.json"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base, err := registry().Lookup("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := &models.Spec{Name: "dir:my model", Get: givenWithModelDir}
+	src := &source{opts: &sourceOptions{resultsDir: dir}, ds: &dane.Dataset, corpus: &benchmarks.Corpus{Split: "test"},
+		reg: models.New(base, given), modelsDir: t.TempDir()}
+	names, skipped, err := src.otherModels("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(names, ","); got != "dir:my model,b7" || len(skipped) != 0 {
+		t.Errorf("got models %q, skipped %v; want \"dir:my model,b7\" and none skipped", got, skipped)
 	}
 }
