@@ -113,8 +113,10 @@ type benchRun struct {
 	Batches         int     `json:"batches"`
 }
 
-// benchReport is what `nerbench bench` prints.
+// benchReport is what `nerbench bench` prints; its JSON form has the
+// schema "nerbench.bench/v1".
 type benchReport struct {
+	Schema            string     `json:"schema"`
 	ModelDir          string     `json:"model_dir"`
 	ModelType         string     `json:"model_type"`
 	Dataset           string     `json:"dataset"`
@@ -201,7 +203,7 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 		}
 	}
 	rep := &benchReport{
-		ModelDir: opts.modelDir, ModelType: info.ModelType, Dataset: ds.Name, Split: corpus.Split, Source: corpus.File,
+		Schema: "nerbench.bench/v1", ModelDir: opts.modelDir, ModelType: info.ModelType, Dataset: ds.Name, Split: corpus.Split, Source: corpus.File,
 		Sentences: len(words), Words: nWords, BatchSize: info.BatchSize, Threads: info.Threads, Device: info.Device,
 		MaxLength: info.MaxLength, Stride: info.Stride, ORTVersion: info.ORTVersion, CPUs: runtime.NumCPU(),
 		WarmupBatches: opts.warmup, LoadSeconds: load.Seconds(), Notes: info.Notes,
@@ -335,5 +337,5 @@ func writeBench(s *streams, format table.Format, rep *benchReport) error {
 		fmt.Sprintf("protocol: %d untimed warm-up batches; each run times one Tag call over all sentences (end to end), "+
 			"then replays its batches through ONNX Runtime alone timing only Run (bare ORT); ratio = end-to-end / bare ORT", rep.WarmupBatches),
 	}, rep.Notes...)
-	return t.Render(s.Out, format)
+	return t.Print(s.Out, s.Err, format)
 }

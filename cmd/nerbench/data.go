@@ -130,6 +130,15 @@ type dataSplitStats struct {
 	types     []string // the dataset's entity types
 }
 
+// DataStatsSchema names the JSON document of `data stats` and `data fetch`.
+const DataStatsSchema = "nerbench.datastats/v1"
+
+// dataStatsDoc is the JSON output of `data stats` and `data fetch`.
+type dataStatsDoc struct {
+	Schema string          `json:"schema"`
+	Splits []dataStatsJSON `json:"splits"`
+}
+
 // dataStatsJSON is the JSON form of one row of `data stats`.
 type dataStatsJSON struct {
 	Dataset   string         `json:"dataset"`
@@ -267,7 +276,7 @@ func writeDataStats(s *streams, f table.Format, rows []dataSplitStats, notes []s
 		}
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return enc.Encode(dataStatsDoc{Schema: DataStatsSchema, Splits: out})
 	}
 	var types []string
 	docs := false
@@ -314,7 +323,16 @@ func writeDataStats(s *streams, f table.Format, rows []dataSplitStats, notes []s
 		}
 	}
 	t.Notes = append(t.Notes, notes...)
-	return t.Render(s.Out, f)
+	if f == table.CSV { // numbers as numbers: an empty cell, not a dash
+		for _, r := range t.Rows {
+			for i, c := range r {
+				if c == "-" {
+					r[i] = ""
+				}
+			}
+		}
+	}
+	return t.Print(s.Out, s.Err, f)
 }
 
 func dashIfZero(n int) string {

@@ -134,6 +134,7 @@ func trainCommand(opts *trainOptions) string {
 
 // trainSummary is what `nerbench train --output json` prints.
 type trainSummary struct {
+	Schema     string              `json:"schema"` // "nerbench.train/v1"
 	File       string              `json:"file"`
 	Bytes      int64               `json:"bytes"`
 	Seconds    float64             `json:"seconds"`
@@ -195,7 +196,7 @@ func runTrain(ctx context.Context, opts *trainOptions) error {
 	if opts.output == "json" {
 		enc := json.NewEncoder(opts.out.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(trainSummary{File: opts.file, Bytes: info.Size(), Seconds: elapsed.Seconds(), Provenance: p})
+		return enc.Encode(trainSummary{Schema: "nerbench.train/v1", File: opts.file, Bytes: info.Size(), Seconds: elapsed.Seconds(), Provenance: p})
 	}
 	_, err = fmt.Fprintf(opts.out.Out, "wrote %s (%d bytes): epochs %v chosen on dev, dev micro-F1 %.2f, %d features, trained in %.1fs\n",
 		opts.file, info.Size(), p.Epochs, p.DevF1, p.Features, elapsed.Seconds())

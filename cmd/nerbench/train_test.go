@@ -158,7 +158,7 @@ func TestTrainRun(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &sum); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout.String())
 	}
-	if sum.File != second || sum.Bytes != int64(len(b)) || sum.Provenance.Command != wantCmd {
+	if sum.Schema != "nerbench.train/v1" || sum.File != second || sum.Bytes != int64(len(b)) || sum.Provenance.Command != wantCmd {
 		t.Errorf("summary %+v, want file %s, %d bytes, command %q", sum, second, len(b), wantCmd)
 	}
 }
