@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -398,7 +400,13 @@ loudly. A job whose valid result exists is skipped.`,
 			}
 			env := experimentEnv(dataDir)
 			fmt.Fprintf(s.Err, "job %d %s: %s\n", j.Index, j.Short(), strings.Join(j.Config.Lines(), "; "))
-			if err := experiment.RunJob(cmd.Context(), env, store, j); err != nil {
+			ctx := cmd.Context()
+			if len(jobSignals) > 0 {
+				var stop context.CancelFunc
+				ctx, stop = signal.NotifyContext(ctx, jobSignals...)
+				defer stop()
+			}
+			if err := experiment.RunJob(ctx, env, store, j); err != nil {
 				return fmt.Errorf("job %d %s: %w (log %s)", j.Index, j.Short(), err, store.LogPath(j.ID))
 			}
 			fmt.Fprintf(s.Err, "job %d %s: done, %s\n", j.Index, j.Short(), store.ResultPath(j.ID))

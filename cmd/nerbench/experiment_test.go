@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nerbench/nerbench/golden/published"
 	"github.com/nerbench/nerbench/internal/experiment"
 	"github.com/nerbench/nerbench/internal/testenv"
 )
@@ -279,5 +281,41 @@ func TestExperimentSlurm(t *testing.T) {
 	got, stderr, code = nb(t, "experiment", "collect", spec, "--dir", slurmDir, "--data-dir", data, "-o", "csv", "--no-files")
 	if code != 0 || got != want {
 		t.Errorf("after the resubmit: exit %d (%s), table equal to local: %v", code, stderr, got == want)
+	}
+}
+
+// TestCompareReadsCollected checks that compare --published takes the mean
+// of a collected experiment as the reproduced number of the Mean row.
+func TestCompareReadsCollected(t *testing.T) {
+	dir := t.TempDir()
+	c := experiment.Collected{
+		Schema: experiment.CollectSchema, Name: "daluke-6.15", Shape: experiment.Seeds, Model: "daluke",
+		Compare: []experiment.CompareResult{{
+			Model: "daluke", TrainedOn: "dane", Dataset: "dane", Split: "test", Runs: 5,
+			Scores: map[published.Metric]float64{published.F1: 82.5},
+			CI:     map[published.Metric][2]float64{published.F1: {81.5, 83.5}},
+		}},
+	}
+	data, _ := json.Marshal(c)
+	os.WriteFile(filepath.Join(dir, "daluke-6.15.json"), data, 0o644)
+	out, stderr, code := nb(t, "compare", "--published", "6.15", "--results-dir", dir, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc compareJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, cj := range doc.Tables[0].Comparisons {
+		if cj.Metric == "f1" && cj.Reproduced != nil {
+			found = true
+			if *cj.Reproduced != 82.5 || cj.Row != "DaLUKE (Mean)" || cj.WithinReproduced != "yes" {
+				t.Errorf("got %+v, want 82.5 on the Mean row, published 82.7 within [81.5, 83.5]", cj)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no reproduced F1 in:\n%s", out)
 	}
 }

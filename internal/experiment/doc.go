@@ -25,8 +25,11 @@
 //	[model]
 //	kind        required; a model kind: "baseline", "daluke"
 //	[model.params]
-//	NAME = V    fixed parameters of the kind (each kind lists its own, with
-//	            their types; see `nerbench experiment kinds`)
+//	NAME = V    fixed parameters of the kind, each with its type. baseline:
+//	            max_epochs, patience, min_count, gazetteer_max_len, bags
+//	            (ints), prune (float), as `nerbench train baseline`;
+//	            daluke: lr, warmup, weight_decay, dropout (floats), epochs,
+//	            batch_size (ints), pretrained (string)
 //
 //	[data]      either datasets, or train and test:
 //	datasets    train and test on each dataset, e.g. ["dane", "plank"]
