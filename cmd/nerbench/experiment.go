@@ -427,9 +427,10 @@ func newExperimentStatusCmd(s *streams) *cobra.Command {
 		Use:   "status SPEC",
 		Short: "Show which jobs are done, failed, pending or running",
 		Long: `Show the state of every job: done (a valid result file), pending or
-running (from squeue, for the Slurm arrays 'submit' recorded), failed (the
-log ends in the error; its path is shown) or missing. Exits 0 only when
-every job is done.`,
+running (squeue), or what scontrol remembers of a finished Slurm task
+(cancelled, failed, timeout), for the arrays 'submit' recorded; failed
+(the log ends in the error) or missing, with the log's path. Exits 0 only
+when every job is done.`,
 		Example: `  nerbench experiment status experiments/baseline-6.15.toml`,
 		Args:    specArg(o),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -446,28 +447,36 @@ every job is done.`,
 				if sub.Scheduler != "slurm" {
 					continue
 				}
-				tasks, err := cluster.SlurmTasks(cmd.Context(), sub.JobID)
+				// squeue lists waiting and running tasks; scontrol also
+				// remembers finished ones for a while (MinJobAge).
+				finished, err := cluster.SlurmJobs(cmd.Context(), sub.JobID)
 				if err != nil {
 					return err
 				}
-				for i, t := range tasks {
-					sched[i] = t
+				queued, err := cluster.SlurmTasks(cmd.Context(), sub.JobID)
+				if err != nil {
+					return err
+				}
+				for _, tasks := range []map[int]cluster.TaskState{finished, queued} {
+					for i, t := range tasks {
+						sched[i] = t
+					}
 				}
 			}
 			counts := map[string]int{}
 			t := &table.Table{Title: fmt.Sprintf("%s: %d jobs", spec.Name, len(p.Jobs)), Header: []string{"Job", "Id", "State", "Detail"}}
 			for _, st := range store.States(p) {
 				state, detail := string(st.Status), st.Reason
-				if st.Status != experiment.StatusDone {
-					if ts, ok := sched[st.Job.Index]; ok {
-						state, detail = strings.ToLower(ts.State), ts.Reason
-					}
-				}
-				if st.Status == experiment.StatusFailed {
-					detail += " (log " + st.Log + ")"
-				}
 				if st.Status == experiment.StatusDone {
 					detail = ""
+				} else if ts, ok := sched[st.Job.Index]; ok && ts.State != "COMPLETED" {
+					state = strings.ToLower(ts.State)
+					if ts.Reason != "" && ts.Reason != "None" {
+						detail = ts.Reason + "; " + detail
+					}
+				}
+				if st.Log != "" && state != "pending" && state != "running" && st.Status != experiment.StatusDone {
+					detail += " (log " + st.Log + ")"
 				}
 				counts[state]++
 				t.Rows = append(t.Rows, []string{fmt.Sprint(st.Job.Index), st.Job.Short(), state, detail})

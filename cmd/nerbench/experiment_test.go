@@ -116,8 +116,7 @@ table = "seeds"
 [model]
 kind = "baseline"
 [model.params]
-max_epochs = 2
-patience = 1
+max_epochs = 1
 [data]
 datasets = ["dane", "plank"]
 [axes]
@@ -264,6 +263,10 @@ func TestExperimentSlurm(t *testing.T) {
 	if _, _, code := nb(t, "experiment", "collect", spec, "--dir", slurmDir, "--no-files"); code == 0 {
 		t.Error("collect with a cancelled job: want a failure")
 	}
+	out, _, code := nb(t, "experiment", "status", spec, "--dir", slurmDir)
+	if row := lineWith(out, "│ 7 "); code == 0 || !strings.Contains(row, "cancelled") || !strings.Contains(row, "log.txt") {
+		t.Errorf("status after scancel: exit %d, job 7 row %q; want cancelled with its log\n%s", code, row, out)
+	}
 
 	// A resubmit runs only the cancelled job.
 	submit()
@@ -317,5 +320,77 @@ func TestCompareReadsCollected(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no reproduced F1 in:\n%s", out)
+	}
+}
+
+func lineWith(text, prefix string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestExperimentRunBaseline runs a small cross-validation experiment of the
+// real baseline with the local executor, and reruns it.
+func TestExperimentRunBaseline(t *testing.T) {
+	data := testenv.DataDir(t)
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "cv.toml")
+	os.WriteFile(spec, []byte(`name = "cv"
+table = "folds"
+[model]
+kind = "baseline"
+[model.params]
+max_epochs = 1
+[data]
+datasets = ["dane"]
+[axes]
+folds = 2
+[report]
+metrics = ["f1", "f1_no_misc"]
+`), 0o644)
+	_, stderr, code := nb(t, "experiment", "run", spec, "--dir", dir, "--data-dir", data, "--jobs", "2")
+	if code != 0 || !strings.Contains(stderr, "2 jobs ran, 0 skipped") {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	_, stderr, code = nb(t, "experiment", "run", spec, "--dir", dir, "--data-dir", data)
+	if code != 0 || !strings.Contains(stderr, "0 jobs ran, 2 skipped") {
+		t.Errorf("rerun: exit %d: %s", code, stderr)
+	}
+	out, stderr, code := nb(t, "experiment", "collect", spec, "--dir", dir, "-o", "json")
+	if code != 0 {
+		t.Fatalf("collect: exit %d: %s", code, stderr)
+	}
+	var c experiment.Collected
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Tables) != 1 || len(c.Tables[0].Rows) != 4 || len(c.Compare) != 1 || c.Compare[0].Split != "cv2" {
+		t.Fatalf("got %+v, want 2 folds, mean and std, compared on split cv2", c)
+	}
+	// Each DaNE sentence is tested in exactly one fold (DaNE has 5512).
+	total := 0
+	for _, j := range []int{1, 2} {
+		r, err := os.ReadFile(filepath.Join(dir, "cv", "plan.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p experiment.Plan
+		json.Unmarshal(r, &p)
+		res, why := experiment.Store{Dir: filepath.Join(dir, "cv")}.Load(p.Jobs[j-1])
+		if res == nil {
+			t.Fatal(why)
+		}
+		total += res.Dataset.Sentences
+	}
+	if total != 5512 {
+		t.Errorf("test folds hold %d sentences, want all 5512 of DaNE", total)
+	}
+	for _, ext := range []string{"txt", "md", "csv", "json", "tex"} {
+		if _, err := os.Stat(filepath.Join(dir, "cv", "collect", "cv."+ext)); err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -358,6 +358,54 @@ func ParseSqueue(out, jobID string) (map[int]TaskState, error) {
 	return tasks, nil
 }
 
+// SlurmJobs returns the tasks of the array job id that `scontrol show job`
+// still knows, by index: those in squeue, and finished ones (COMPLETED,
+// FAILED, CANCELLED, TIMEOUT...) for the controller's MinJobAge after they
+// end. Without slurmdbd this is all Slurm remembers.
+func SlurmJobs(ctx context.Context, jobID string) (map[int]TaskState, error) {
+	out, err := run(ctx, nil, "scontrol", "show", "job", "--oneliner", jobID)
+	if err != nil {
+		if strings.Contains(err.Error(), "Invalid job id") {
+			return map[int]TaskState{}, nil
+		}
+		return nil, err
+	}
+	return ParseScontrol(out, jobID)
+}
+
+// ParseScontrol reads `scontrol show job --oneliner` output: one line per
+// job record of space-separated Key=Value fields, of which it uses
+// ArrayJobId, ArrayTaskId (an index or a range of pending ones),
+// JobState and Reason.
+func ParseScontrol(out, jobID string) (map[int]TaskState, error) {
+	tasks := map[int]TaskState{}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		kv := map[string]string{}
+		for _, f := range strings.Fields(line) {
+			if k, v, ok := strings.Cut(f, "="); ok {
+				kv[k] = v
+			}
+		}
+		if kv["ArrayJobId"] != jobID || kv["ArrayTaskId"] == "" {
+			continue
+		}
+		if kv["JobState"] == "" {
+			return nil, fmt.Errorf("scontrol line for %s_%s has no JobState", jobID, kv["ArrayTaskId"])
+		}
+		indices, err := ParseRanges(kv["ArrayTaskId"])
+		if err != nil {
+			return nil, fmt.Errorf("scontrol: %w", err)
+		}
+		for _, i := range indices {
+			tasks[i] = TaskState{Index: i, State: kv["JobState"], Reason: kv["Reason"]}
+		}
+	}
+	return tasks, nil
+}
+
 // CancelSlurm cancels one task of an array job (scancel JOBID_INDEX), or
 // the whole array when index is 0.
 func CancelSlurm(ctx context.Context, jobID string, index int) error {

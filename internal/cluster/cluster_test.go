@@ -116,3 +116,26 @@ func TestParseOutputs(t *testing.T) {
 		t.Error("ParseSqueue of a line without |: want an error")
 	}
 }
+
+func TestParseScontrol(t *testing.T) {
+	// Lines as printed by scontrol of Slurm 22.05, cut to the fields used
+	// and a few others.
+	out := "JobId=17 ArrayJobId=17 ArrayTaskId=2 JobName=t JobState=FAILED Reason=NonZeroExitCode ExitCode=3:0\n" +
+		"JobId=18 ArrayJobId=17 ArrayTaskId=1 JobName=t JobState=COMPLETED Reason=None ExitCode=0:0\n" +
+		"JobId=19 ArrayJobId=17 ArrayTaskId=4-5%1 JobName=t JobState=PENDING Reason=JobArrayTaskLimit ExitCode=0:0\n" +
+		"JobId=30 ArrayJobId=30 ArrayTaskId=1 JobState=RUNNING Reason=None\n"
+	got, err := ParseScontrol(out, "17")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]TaskState{
+		1: {1, "COMPLETED", "None"}, 2: {2, "FAILED", "NonZeroExitCode"},
+		4: {4, "PENDING", "JobArrayTaskLimit"}, 5: {5, "PENDING", "JobArrayTaskLimit"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ParseScontrol (-want +got):\n%s", diff)
+	}
+	if _, err := ParseScontrol("JobId=17 ArrayJobId=17 ArrayTaskId=1\n", "17"); err == nil {
+		t.Error("a line without JobState: want an error")
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gonum.org/v1/plot"
+
 	"github.com/nerbench/nerbench/golden/published"
 	"github.com/nerbench/nerbench/internal/figures"
 	"github.com/nerbench/nerbench/internal/table"
@@ -175,12 +177,7 @@ func (c *Collected) Figures(base string) ([]string, error) {
 				}
 			}
 			p, err := figures.Heatmap(t.Title+": "+m.Metric.Label(), "tested on", "trained on", m.Train, m.Test, vals, cells, "%.1f", false)
-			if err != nil {
-				return paths, err
-			}
-			ps, err := figures.Save(p, name)
-			paths = append(paths, ps...)
-			if err != nil {
+			if paths, err = save(paths, p, err, name); err != nil {
 				return paths, err
 			}
 			continue
@@ -210,16 +207,20 @@ func (c *Collected) Figures(base string) ([]string, error) {
 			series = append(series, s)
 		}
 		p, err := figures.GroupedBars(t.Title, "score (%)", groups, series)
-		if err != nil {
-			return paths, err
-		}
-		ps, err := figures.Save(p, name)
-		paths = append(paths, ps...)
-		if err != nil {
+		if paths, err = save(paths, p, err, name); err != nil {
 			return paths, err
 		}
 	}
 	return paths, nil
+}
+
+// save writes p, made with error err, to base and adds the paths written.
+func save(paths []string, p *plot.Plot, err error, base string) ([]string, error) {
+	if err != nil {
+		return paths, err
+	}
+	ps, err := figures.Save(p, base)
+	return append(paths, ps...), err
 }
 
 // labelPrefix names a run row's axis ("Seed 3"); mean and std rows are
