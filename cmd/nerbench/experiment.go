@@ -443,7 +443,11 @@ when every job is done.`,
 				return err
 			}
 			sched := map[int]cluster.TaskState{}
+			schedLog := map[int]string{} // the scheduler's output file of the latest submission of each job
 			for _, sub := range subs {
+				for _, i := range sub.Indices {
+					schedLog[i] = filepath.Join(filepath.Dir(sub.Script), fmt.Sprintf("%s-%s_%d.out", spec.Name, sub.JobID, i))
+				}
 				if sub.Scheduler != "slurm" {
 					continue
 				}
@@ -475,8 +479,15 @@ when every job is done.`,
 						detail = ts.Reason + "; " + detail
 					}
 				}
-				if st.Log != "" && state != "pending" && state != "running" && st.Status != experiment.StatusDone {
-					detail += " (log " + st.Log + ")"
+				if state != "pending" && state != "running" && st.Status != experiment.StatusDone {
+					if st.Log != "" {
+						detail += " (log " + st.Log + ")"
+					}
+					if out, ok := schedLog[st.Job.Index]; ok {
+						if _, err := os.Stat(out); err == nil {
+							detail += " (scheduler output " + out + ")"
+						}
+					}
 				}
 				counts[state]++
 				t.Rows = append(t.Rows, []string{fmt.Sprint(st.Job.Index), st.Job.Short(), state, detail})

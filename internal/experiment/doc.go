@@ -71,7 +71,11 @@
 // feature switch, the train, dev and test splits, the fold (scheme, k,
 // fold, seed) and the seed, each ended by a newline. Nothing else enters
 // the id: not the spec's name, resources, paths or --jobs. `nerbench
-// experiment plan --explain` prints the hashed lines.
+// experiment plan --explain` prints the hashed lines. Neither the data's
+// content nor nerbench's version is hashed (a plan is made without reading
+// the data); every result file records both (dataset.hash,
+// nerbench_version), and after changing either, use a new experiment
+// folder.
 //
 // # Folds
 //
