@@ -63,7 +63,7 @@ NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$dir/slurm.conf"
-slurmctld -f "$SLURM_CONF"
+slurmctld -c -f "$SLURM_CONF"  # -c: start with no job state left from an earlier run
 slurmd -f "$SLURM_CONF"
 for _ in $(seq 60); do
   state=$(sinfo --noheader --nodes="$host" --format=%t 2>/dev/null || true)
