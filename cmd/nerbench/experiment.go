@@ -137,14 +137,20 @@ plan is not written; run and submit write DIR/<name>/plan.json.`,
 	return cmd
 }
 
-// jobProgress shows finished jobs: a bar on a terminal, else a line per job.
-func jobProgress(w io.Writer, total int) func(done, total int) {
-	if isTerminal(w) {
-		bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("jobs"),
-			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
-		return func(done, _ int) { _ = bar.Set(done) }
+// jobProgress shows finished jobs out of those to run: a bar on a
+// terminal, else a line per job.
+func jobProgress(w io.Writer) func(done, total int) {
+	if !isTerminal(w) {
+		return func(done, total int) { fmt.Fprintf(w, "jobs: %d/%d finished\n", done, total) }
 	}
-	return func(done, total int) { fmt.Fprintf(w, "jobs: %d/%d finished\n", done, total) }
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("jobs"),
+				progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+		}
+		_ = bar.Set(done)
+	}
 }
 
 func printFailures(w io.Writer, failed []experiment.JobState) {
@@ -182,7 +188,7 @@ running jobs give up; finished results are kept.`,
 				return err
 			}
 			start := time.Now()
-			sum, err := experiment.RunLocal(cmd.Context(), env, store, p, experiment.LocalOptions{Jobs: jobs, Progress: jobProgress(s.Err, len(p.Jobs))})
+			sum, err := experiment.RunLocal(cmd.Context(), env, store, p, experiment.LocalOptions{Jobs: jobs, Progress: jobProgress(s.Err)})
 			fmt.Fprintf(s.Err, "%s: %d jobs ran, %d skipped (already done), %d failed, in %.1f s\n", spec.Name, sum.Ran, sum.Skipped, len(sum.Failed), time.Since(start).Seconds())
 			printFailures(s.Err, sum.Failed)
 			if err != nil {
