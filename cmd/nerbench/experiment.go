@@ -249,7 +249,9 @@ print the job id. Task i runs
   exec nerbench experiment run-job --plan DIR/<name>/plan.json --plan-digest D --index i
 
 which refuses to run if plan.json no longer has digest D. Submitting again
-after a crash or a cancel submits only the jobs still missing.`,
+after a crash or a cancel submits only the jobs still missing; jobs of an
+earlier Slurm array that squeue still lists are not submitted twice (LSF
+arrays are not checked).`,
 		Example: `  nerbench experiment submit --slurm experiments/baseline-6.15.toml
   nerbench experiment submit --lsf --dry-run experiments/daluke-6.15.toml --max-parallel 2`,
 		Args: specArg(o),
@@ -268,14 +270,39 @@ after a crash or a cancel submits only the jobs still missing.`,
 			if err != nil {
 				return err
 			}
+			subs, err := readSubmissions(store)
+			if err != nil {
+				return err
+			}
+			// Tasks of earlier Slurm arrays still in squeue are not
+			// submitted again.
+			queued := map[int]string{}
+			for _, sub := range subs {
+				if sub.Scheduler != "slurm" || dryRun {
+					continue
+				}
+				tasks, err := cluster.SlurmTasks(cmd.Context(), sub.JobID)
+				if err != nil {
+					return err
+				}
+				for i, t := range tasks {
+					queued[i] = sub.JobID + " " + strings.ToLower(t.State)
+				}
+			}
 			var todo []int
+			done := 0
 			for _, st := range store.States(p) {
-				if st.Status != experiment.StatusDone {
+				if st.Status == experiment.StatusDone {
+					done++
+				}
+				if q, ok := queued[st.Job.Index]; ok && st.Status != experiment.StatusDone {
+					fmt.Fprintf(s.Err, "job %d %s: still queued (array %s); not submitted again\n", st.Job.Index, st.Job.Short(), q)
+				} else if st.Status != experiment.StatusDone {
 					todo = append(todo, st.Job.Index)
 				}
 			}
 			if len(todo) == 0 {
-				fmt.Fprintf(s.Out, "%s: all %d jobs are done; nothing to submit\n", spec.Name, len(p.Jobs))
+				fmt.Fprintf(s.Err, "%s: %d of %d jobs done, the others queued; nothing to submit\n", spec.Name, done, len(p.Jobs))
 				return nil
 			}
 			abs, err := filepath.Abs(store.Dir)
@@ -315,10 +342,6 @@ after a crash or a cancel submits only the jobs still missing.`,
 			} else {
 				script, err = cluster.SlurmScript(arr)
 			}
-			if err != nil {
-				return err
-			}
-			subs, err := readSubmissions(store)
 			if err != nil {
 				return err
 			}

@@ -217,6 +217,9 @@ func TestExperimentSlurm(t *testing.T) {
 	store := experiment.Store{Dir: filepath.Join(slurmDir, s.Name)}
 	jobID := submit()
 	t.Cleanup(func() { exec.Command("scancel", jobID).Run() })
+	if again := submit(); again != "" {
+		t.Errorf("a second submit while the array is queued submitted array %s", again)
+	}
 	waitJobs(t, store, p, allDone)
 	got, stderr, code := nb(t, "experiment", "collect", spec, "--dir", slurmDir, "--data-dir", data, "-o", "csv", "--no-files")
 	if code != 0 {
