@@ -539,3 +539,62 @@ func TestFoldSplit(t *testing.T) {
 		t.Error("20 sentences in 5 folds: want an error")
 	}
 }
+
+func TestCollectFeaturesAndGrid(t *testing.T) {
+	features := `name = "feat"
+table = "features"
+[model]
+kind = "fake"
+[data]
+datasets = ["dane"]
+[axes]
+features = ["all", "words", "entities"]
+seeds = [1, 2]
+[report]
+metrics = ["f1_no_misc"]
+`
+	c := runAndCollect(t, features)
+	var labels []string
+	for _, r := range c.Tables[0].Rows {
+		labels = append(labels, strings.Join(r.Labels, "/"))
+		if cell := r.Cells[published.F1NoMISC]; cell.N != 2 || cell.CI == nil {
+			t.Errorf("row %v: got %+v, want the mean of 2 seeds with an interval", r.Labels, cell)
+		}
+	}
+	if diff := cmp.Diff([]string{"all", "words", "entities"}, labels); diff != "" {
+		t.Errorf("feature rows (-want +got):\n%s", diff)
+	}
+	if len(c.Compare) != 0 {
+		t.Errorf("feature rows share model and data, so compare must get none, got %+v", c.Compare)
+	}
+
+	grid := `name = "grid"
+table = "grid"
+[model]
+kind = "fake"
+[model.params]
+flag = true
+[data]
+datasets = ["dane"]
+[axes]
+seeds = [1, 2]
+[axes.grid]
+lr = [0.1, 0.2]
+epochs = [1, 2, 3]
+[report]
+metrics = ["f1_no_misc", "f1_per"]
+`
+	c = runAndCollect(t, grid)
+	tb := c.Tables[0]
+	if diff := cmp.Diff([]string{"epochs", "lr"}, tb.Labels); diff != "" {
+		t.Errorf("grid label columns (-want +got):\n%s", diff)
+	}
+	if len(tb.Rows) != 6 || strings.Join(tb.Rows[1].Labels, ",") != "1,0.2" {
+		t.Errorf("got %d rows, second %v; want 6 combinations, epochs outer", len(tb.Rows), tb.Rows[1].Labels)
+	}
+	var tex bytes.Buffer
+	if err := c.Render(&tex, table.LaTeX); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/grid.tex", tex.Bytes())
+}

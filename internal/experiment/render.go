@@ -85,7 +85,11 @@ func cellText(cells map[published.Metric]Cell, m published.Metric) string {
 
 func (c *Collected) notes() []string {
 	notes := []string{fmt.Sprintf("Scores in %%, seqeval default mode, micro-averaged; %d jobs of model kind %s.", c.Jobs, c.Model)}
-	notes = append(notes, fmt.Sprintf("A ± is the Student-t %.0f %% interval of the mean over the runs aggregated in the cell (its n in the JSON and CSV output); Std. is the sample standard deviation.", 100*c.Level))
+	ci := fmt.Sprintf("A ± is the Student-t %.0f %% interval of the mean over the runs aggregated in the cell (its n in the JSON and CSV output).", 100*c.Level)
+	if c.Shape == Seeds || c.Shape == Folds {
+		ci += " Std. is the sample standard deviation of the rows above it."
+	}
+	notes = append(notes, ci)
 	notes = append(notes, "A dash: the model does not predict the type, or the dataset has no MISC.")
 	if c.Published != "" {
 		notes = append(notes, "Reproduces the shape of thesis Table "+c.Published+".")
