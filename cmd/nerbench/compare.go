@@ -381,7 +381,10 @@ func compareTable(tj compareTableJSON, all bool) *table.Table {
 
 // loadResults reads every *.json file in dir (not in sub-folders), in name
 // order, as a result file of 'nerbench run' (internal/results, schema
-// nerbench.result/v1), and returns the results in percent:
+// nerbench.result/v1) or the output of 'nerbench experiment collect'
+// (schema nerbench.experiment.collect/v1, one result per training and test
+// set: the mean over runs with its Student-t interval), and returns the
+// results in percent:
 //
 //   - f1, precision, recall: misc_on micro scores (absent when the file has
 //     no misc_on scores: the model or the dataset has no MISC);
@@ -407,17 +410,25 @@ func loadResults(dir string) ([]published.Result, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		f, err := results.Load(p)
+		rs, collected, err := collectedResults(p, e.Name())
 		if err != nil {
 			return nil, err
 		}
-		r := resultOf(f, e.Name())
-		key := strings.Join([]string{r.Model, r.TrainedOn, r.Dataset, r.Split}, "\x00")
-		if first, dup := seen[key]; dup {
-			return nil, fmt.Errorf("%s: same model, training data, dataset and split as %s", p, first)
+		if !collected {
+			f, err := results.Load(p)
+			if err != nil {
+				return nil, err
+			}
+			rs = append(rs, resultOf(f, e.Name()))
 		}
-		seen[key] = p
-		out = append(out, r)
+		for _, r := range rs {
+			key := strings.Join([]string{r.Model, r.TrainedOn, r.Dataset, r.Split}, "\x00")
+			if first, dup := seen[key]; dup {
+				return nil, fmt.Errorf("%s: same model, training data, dataset and split as %s", p, first)
+			}
+			seen[key] = p
+			out = append(out, r)
+		}
 	}
 	return out, nil
 }
