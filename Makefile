@@ -21,7 +21,7 @@ LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 include mk/torch.mk
 
-.PHONY: help setup build run test vet fmt-check golden fuzz bench baseline-model clean
+.PHONY: help setup build run test vet fmt-check golden fuzz bench baseline-model clean slurm-deps slurm-test experiments
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -67,6 +67,21 @@ fuzz: ## fuzz every target for FUZZTIME each (default 1m)
 
 baseline-model: ## retrain the embedded baseline model from NERBENCH_DATA (deterministic)
 	cd adapters/baseline && $(GO) generate
+
+slurm-deps: ## install Debian's slurm-wlm and munge if missing (apt)
+	@if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y slurm-wlm munge; \
+	fi
+
+slurm-test: slurm-deps ## start a local Slurm cluster (root), run the experiment Slurm test, stop it
+	tools/slurm/start-cluster.sh
+	SLURM_CONF=$${NERBENCH_SLURM_DIR:-/tmp/nerbench-slurm}/slurm.conf $(GO) test -count=1 -run TestExperimentSlurm ./cmd/nerbench; \
+	  rc=$$?; tools/slurm/stop-cluster.sh; exit $$rc
+
+experiments: build ## run and collect the baseline experiment specs (experiments/baseline-*.toml)
+	for s in experiments/baseline-*.toml; do \
+	  $(NERBENCH) experiment run $$s --jobs 2 && $(NERBENCH) experiment collect $$s -o markdown || exit 1; \
+	done
 
 bench: ## run the Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -45,6 +45,10 @@ type Corpus struct {
 	File      string // the file the split was read from
 	Sentences []Sentence
 	Irregular []Irregularity
+	// TypeLines maps each entity type found in the tags to the 1-based
+	// file line of its first tag. Readers fill it so that CheckTypes can
+	// name the line of an unknown type.
+	TypeLines map[string]int
 }
 
 // Dataset describes a benchmark and how to read its splits.
@@ -60,7 +64,8 @@ type Dataset struct {
 	// Source says where the data comes from and under which licence.
 	Source string
 	// Load reads one split from dir, the dataset's own folder inside the data
-	// directory (for example <data-dir>/dane).
+	// directory (for example <data-dir>/dane). It does not check the
+	// entity types against Types; Open does.
 	Load func(ctx context.Context, dir, split string) (*Corpus, error)
 }
 

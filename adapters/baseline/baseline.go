@@ -92,6 +92,8 @@ type Hyper struct {
 	Bags            int     `json:"bags"`
 	Prune           float64 `json:"prune"`
 	Scale           int     `json:"scale"`
+	// Features is the feature group (TrainConfig.Features); empty for all.
+	Features string `json:"features,omitempty"`
 }
 
 // Load reads a model file written by (*Model).WriteFile or by

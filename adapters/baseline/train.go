@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -49,6 +50,12 @@ type TrainConfig struct {
 	// keep the model file small. Zero means 0.05; a negative value keeps
 	// every nonzero weight.
 	Prune float64
+	// Features selects the feature groups that enter the model: "" or
+	// "all" for every feature, "words" for all but the gazetteer
+	// features (an ablation without entity knowledge), "entities" for
+	// the gazetteer features and the bias only. Features left out get
+	// no weight, so the tagger ignores them too.
+	Features string
 
 	// Dataset, TrainSplit, DevSplit and Command are recorded in the
 	// model's provenance.
@@ -64,7 +71,10 @@ type TrainConfig struct {
 // field replaced by its default.
 func (c TrainConfig) Resolved() Hyper {
 	h := Hyper{Seed: c.Seed, MaxEpochs: c.MaxEpochs, Patience: c.Patience, MinCount: c.MinCount,
-		GazetteerMaxLen: c.GazetteerMaxLen, Bags: c.Bags, Prune: c.Prune, Scale: scale}
+		GazetteerMaxLen: c.GazetteerMaxLen, Bags: c.Bags, Prune: c.Prune, Scale: scale, Features: c.Features}
+	if h.Features == "all" {
+		h.Features = ""
+	}
 	if h.MaxEpochs <= 0 {
 		h.MaxEpochs = 30
 	}
@@ -140,6 +150,9 @@ func Train(ctx context.Context, train, dev []benchmarks.Sentence, cfg TrainConfi
 		return nil, err
 	}
 	h := cfg.Resolved()
+	if !slices.Contains([]string{"", "words", "entities"}, h.Features) {
+		return nil, fmt.Errorf("features %q: want all, words or entities", cfg.Features)
+	}
 
 	// Entity types, tags and statistics come from train only.
 	typeSet := map[string]bool{}
@@ -187,7 +200,7 @@ func Train(ctx context.Context, train, dev []benchmarks.Sentence, cfg TrainConfi
 		for i := range bufs {
 			var r []int32
 			bufs[i].each(func(f []byte) {
-				if counts[string(f)] < h.MinCount {
+				if counts[string(f)] < h.MinCount || !keepFeature(h.Features, f) {
 					return
 				}
 				id, ok := feats[string(f)]
@@ -306,6 +319,18 @@ func Train(ctx context.Context, train, dev []benchmarks.Sentence, cfg TrainConfi
 	sum := sha256.Sum256(data)
 	m.hash = hex.EncodeToString(sum[:])
 	return m, nil
+}
+
+// keepFeature reports whether feature f belongs to the feature group
+// selected by TrainConfig.Features. Gazetteer features start with "gz".
+func keepFeature(group string, f []byte) bool {
+	switch group {
+	case "words":
+		return !bytes.HasPrefix(f, []byte("gz"))
+	case "entities":
+		return bytes.HasPrefix(f, []byte("gz")) || string(f) == "b"
+	}
+	return true
 }
 
 // perceptron holds the state of averaged perceptron training: the current

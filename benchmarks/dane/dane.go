@@ -5,12 +5,13 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
+	"slices"
 
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/benchmarks/internal/columns"
@@ -50,8 +51,22 @@ var Dataset = benchmarks.Dataset{
 }
 
 // Load reads split ("train", "dev" or "test") from dir, the folder that
-// holds ddt.train.conllu, ddt.dev.conllu and ddt.test.conllu.
+// holds ddt.train.conllu, ddt.dev.conllu and ddt.test.conllu. When the
+// split's CoNLL-U file is missing but the ScandEval JSON Lines copy is there
+// (train.jsonl for train and dev, test.jsonl for test), Load reads that
+// instead (LoadJSONL). When neither is there the error wraps
+// fs.ErrNotExist.
 func Load(ctx context.Context, dir, split string) (*benchmarks.Corpus, error) {
+	name, ok := Files[split]
+	if !ok {
+		return nil, columns.SplitError(Name, split, splits)
+	}
+	if _, err := os.Stat(filepath.Join(dir, name)); errors.Is(err, fs.ErrNotExist) {
+		if _, jerr := os.Stat(filepath.Join(dir, jsonlFile(split))); jerr == nil {
+			return LoadJSONL(ctx, dir, split)
+		}
+		return nil, fmt.Errorf("load %s %s: %w (nor is the ScandEval copy %s there)", Name, split, err, jsonlFile(split))
+	}
 	return columns.LoadSplit(ctx, Name, dir, split, Files, splits, ReadCoNLLU)
 }
 
@@ -74,114 +89,7 @@ func LoadEmbedded(ctx context.Context) (*benchmarks.Corpus, error) {
 // "<split>-<n>" for a sentence without one. Bad input gives a
 // *benchmarks.ParseError.
 func ReadCoNLLU(ctx context.Context, r io.Reader, file, split string) (*benchmarks.Corpus, error) {
-	c := &benchmarks.Corpus{Dataset: Name, Split: split, File: file}
-	lines := columns.NewLines(ctx, r, file)
-	var (
-		cur      benchmarks.Sentence
-		tagLines []int
-		sentID   string
-		start    int // first line of the current block, comments included
-	)
-	flush := func() error {
-		if len(cur.Words) == 0 {
-			if start != 0 {
-				return columns.Errorf(file, start, benchmarks.ErrMissing, "sentence has comments but no tokens")
-			}
-			return nil
-		}
-		cur.ID = sentID
-		if cur.ID == "" {
-			cur.ID = fmt.Sprintf("%s-%d", split, len(c.Sentences)+1)
-		}
-		cur.Line = start
-		c.Irregular = append(c.Irregular, columns.Irregular(&cur, tagLines)...)
-		c.Sentences = append(c.Sentences, cur)
-		cur, tagLines, sentID, start = benchmarks.Sentence{}, nil, "", 0
-		return nil
-	}
-	for {
-		line, ok := lines.Next()
-		if !ok {
-			break
-		}
-		n := lines.Line()
-		if columns.Blank(line) {
-			if err := flush(); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if start == 0 {
-			start = n
-		}
-		if strings.HasPrefix(line, "#") {
-			if id, ok := commentValue(line, "sent_id"); ok {
-				sentID = id
-			}
-			continue
-		}
-		cols := strings.Split(line, "\t")
-		if len(cols) != 10 {
-			return nil, columns.Errorf(file, n, benchmarks.ErrColumns, "want 10 columns, got %d", len(cols))
-		}
-		id := cols[0]
-		if strings.Contains(id, "-") || strings.Contains(id, ".") {
-			continue // multiword token or empty node: not a word of the sentence
-		}
-		if k, err := strconv.Atoi(id); err != nil || k < 1 {
-			return nil, columns.Errorf(file, n, nil, "invalid token ID %q: want a positive integer, a range or a decimal", id)
-		}
-		word := cols[1]
-		if word == "" {
-			return nil, columns.Errorf(file, n, benchmarks.ErrMissing, "empty word")
-		}
-		tag, ok := nameTag(cols[9])
-		if !ok {
-			return nil, columns.Errorf(file, n, benchmarks.ErrMissing, "no name= field in MISC %q", cols[9])
-		}
-		if err := columns.CheckTag(tag); err != nil {
-			return nil, &benchmarks.ParseError{File: file, Line: n, Err: err}
-		}
-		cur.Words = append(cur.Words, word)
-		cur.Tags = append(cur.Tags, tag)
-		tagLines = append(tagLines, n)
-	}
-	if err := lines.Err(); err != nil {
-		return nil, err
-	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
-	if len(c.Sentences) == 0 {
-		return nil, &benchmarks.ParseError{File: file, Err: benchmarks.ErrEmpty}
-	}
-	return c, nil
-}
-
-// commentValue returns the value of a "# key = value" comment.
-func commentValue(line, key string) (string, bool) {
-	rest := strings.TrimSpace(strings.TrimPrefix(line, "#"))
-	rest, ok := strings.CutPrefix(rest, key)
-	if !ok {
-		return "", false
-	}
-	rest = strings.TrimSpace(rest)
-	rest, ok = strings.CutPrefix(rest, "=")
-	if !ok {
-		return "", false
-	}
-	return strings.TrimSpace(rest), true
-}
-
-// nameTag returns the value of the "name=" field among the "|"-separated
-// MISC fields.
-func nameTag(misc string) (string, bool) {
-	for field := range strings.SplitSeq(misc, "|") {
-		if tag, ok := strings.CutPrefix(field, "name="); ok {
-			return tag, true
-		}
-	}
-	return "", false
+	return columns.ReadCoNLLU(ctx, r, file, Name, split)
 }
 
 // JSONL file names of the ScandEval export.
@@ -190,48 +98,73 @@ const (
 	TestJSONL  = "test.jsonl"  // DaNE test
 )
 
+// jsonlFile returns the JSON Lines file of the ScandEval copy that holds
+// split.
+func jsonlFile(split string) string {
+	if split == "test" {
+		return TestJSONL
+	}
+	return TrainJSONL
+}
+
 // LoadJSONL reads split ("train", "dev" or "test") from the ScandEval JSON
 // Lines export in dir: test from test.jsonl, train and dev from train.jsonl,
-// which holds the 4383 train sentences followed by the 564 dev sentences
-// (github.com/saattrupdan/ScandEval, commit
-// ff6844572cd5235e59268d9a84a6b02263ab0646, data/datasets/dane/). It is an
-// error when train.jsonl does not hold exactly 4947 sentences.
+// whose lines 1-4383 are the train sentences and lines 4384-4947 the dev
+// sentences (github.com/saattrupdan/ScandEval, commit
+// ff6844572cd5235e59268d9a84a6b02263ab0646, data/datasets/dane/). The split
+// is taken by line number, so train.jsonl must hold exactly 4947 sentences
+// on lines 1-4947 and test.jsonl exactly 565; any other count is an error
+// naming the file. Sentence IDs are "<split>-s<n>", n from 1 within the
+// split, the sent_id pattern of the CoNLL-U files, so that either copy of
+// the same split gives the same corpus hash.
 func LoadJSONL(ctx context.Context, dir, split string) (*benchmarks.Corpus, error) {
-	name := TrainJSONL
-	switch split {
-	case "train", "dev":
-	case "test":
-		name = TestJSONL
-	default:
+	if !slices.Contains(splits, split) {
 		return nil, columns.SplitError(Name, split, splits)
 	}
-	path := filepath.Join(dir, name)
+	path := filepath.Join(dir, jsonlFile(split))
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s %s: %w", Name, split, err)
 	}
 	defer f.Close()
-	if split == "test" {
-		return ReadJSONL(ctx, f, path, split)
-	}
 	all, err := ReadJSONL(ctx, f, path, split)
 	if err != nil {
 		return nil, err
 	}
-	if got, want := len(all.Sentences), TrainSentences+DevSentences; got != want {
-		return nil, fmt.Errorf("%s: got %d sentences, want %d (DaNE train %d then dev %d)", path, got, want, TrainSentences, DevSentences)
+	want := TestSentences
+	if split != "test" {
+		want = TrainSentences + DevSentences
 	}
-	sents := all.Sentences[:TrainSentences]
-	if split == "dev" {
-		sents = all.Sentences[TrainSentences:]
+	if got := len(all.Sentences); got != want {
+		return nil, &benchmarks.ParseError{File: path, Err: fmt.Errorf("got %d sentences, want %d (%s); not the ScandEval copy of DaNE", got, want, jsonlLayout(split))}
+	}
+	if last := all.Sentences[want-1].Line; last != want {
+		return nil, &benchmarks.ParseError{File: path, Line: last, Err: fmt.Errorf("sentence %d is on line %d, want one sentence a line with no empty lines (%s)", want, last, jsonlLayout(split))}
+	}
+	sents := all.Sentences
+	switch split {
+	case "train":
+		sents = sents[:TrainSentences]
+	case "dev":
+		sents = sents[TrainSentences:]
 	}
 	c := &benchmarks.Corpus{Dataset: Name, Split: split, File: path, Sentences: sents}
 	for i := range c.Sentences {
 		s := &c.Sentences[i]
-		s.ID = fmt.Sprintf("%s-%d", split, i+1)
-		c.Irregular = append(c.Irregular, columns.Irregular(s, sameLine(s))...)
+		s.ID = fmt.Sprintf("%s-s%d", split, i+1)
+		lines := sameLine(s)
+		columns.NoteTypes(c, s.Tags, lines)
+		c.Irregular = append(c.Irregular, columns.Irregular(s, lines)...)
 	}
 	return c, nil
+}
+
+// jsonlLayout describes what a file of the ScandEval copy holds.
+func jsonlLayout(split string) string {
+	if split == "test" {
+		return fmt.Sprintf("DaNE test, %d lines", TestSentences)
+	}
+	return fmt.Sprintf("DaNE train on lines 1-%d, then dev on lines %d-%d", TrainSentences, TrainSentences+1, TrainSentences+DevSentences)
 }
 
 // jsonSentence is one line of the ScandEval export. Pointers tell a missing
@@ -285,6 +218,7 @@ func ReadJSONL(ctx context.Context, r io.Reader, file, split string) (*benchmark
 				return nil, &benchmarks.ParseError{File: file, Line: n, Err: fmt.Errorf("token %d: %w", i+1, err)}
 			}
 		}
+		columns.NoteTypes(c, s.Tags, sameLine(&s))
 		c.Irregular = append(c.Irregular, columns.Irregular(&s, sameLine(&s))...)
 		c.Sentences = append(c.Sentences, s)
 	}

@@ -2,6 +2,8 @@ package dane
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -282,4 +284,115 @@ func FuzzDaneJSONL(f *testing.F) {
 		c, err := ReadJSONL(context.Background(), strings.NewReader(input), "fuzz", "test")
 		readertest.Corpus(t, c, err)
 	})
+}
+
+// TestCheckTypesLine checks that both DaNE readers record the line of an
+// unknown entity type: the token line in CoNLL-U (past comments and a
+// multiword token) and the sentence line in JSONL.
+func TestCheckTypesLine(t *testing.T) {
+	u := strings.Replace(conllu, "name=B-LOC", "name=B-XYZ", 1)
+	j := `{"tokens": ["a"], "ner_tags": ["O"]}` + "\n\n" + `{"tokens": ["b", "c"], "ner_tags": ["B-PER", "I-XYZ"]}` + "\n"
+	tests := []struct {
+		name    string
+		read    func() (*benchmarks.Corpus, error)
+		message string
+	}{
+		{"CoNLL-U", func() (*benchmarks.Corpus, error) {
+			return ReadCoNLLU(t.Context(), strings.NewReader(u), "ddt.dev.conllu", "dev")
+		}, `ddt.dev.conllu:9: unknown entity type "XYZ" in tag B-XYZ: dataset dane declares LOC, MISC, ORG, PER`},
+		{"JSONL", func() (*benchmarks.Corpus, error) {
+			return ReadJSONL(t.Context(), strings.NewReader(j), "test.jsonl", "test")
+		}, `test.jsonl:3: unknown entity type "XYZ" in tag I-XYZ: dataset dane declares LOC, MISC, ORG, PER`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := tc.read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			readertest.ParseError(t, c.CheckTypes(Dataset.Types), benchmarks.ErrType, tc.message)
+		})
+	}
+}
+
+// TestLoadJSONLOnly checks that a folder holding only the ScandEval copy
+// (train.jsonl and test.jsonl) loads through Load, split by line number,
+// with the same sentence IDs, words and tags as the CoNLL-U files (issue
+// 10, row 13).
+func TestLoadJSONLOnly(t *testing.T) {
+	data := testenv.DataDir(t, "dane")
+	dir := t.TempDir()
+	for _, name := range []string{TrainJSONL, TestJSONL} {
+		b, err := os.ReadFile(filepath.Join(data, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range realCounts {
+		t.Run(tc.split, func(t *testing.T) {
+			got, err := Dataset.Open(t.Context(), dir, tc.split, benchmarks.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := filepath.Join(dir, jsonlFile(tc.split)); got.File != want {
+				t.Errorf("got file %q, want %q", got.File, want)
+			}
+			want, err := Load(t.Context(), data, tc.split) // the CoNLL-U copy
+			if err != nil {
+				t.Fatal(err)
+			}
+			type sent struct {
+				ID          string
+				Words, Tags []string
+			}
+			strip := func(c *benchmarks.Corpus) []sent {
+				out := make([]sent, len(c.Sentences))
+				for i, s := range c.Sentences {
+					out[i] = sent{s.ID, s.Words, s.Tags}
+				}
+				return out
+			}
+			if diff := cmp.Diff(strip(want), strip(got)); diff != "" {
+				t.Errorf("sentences (-CoNLL-U +JSONL):\n%s", diff)
+			}
+			if got.Sentences[0].Line != map[string]int{"train": 1, "dev": 4384, "test": 1}[tc.split] {
+				t.Errorf("got first line %d", got.Sentences[0].Line)
+			}
+		})
+	}
+}
+
+// TestLoadJSONLRefusesCounts checks that a JSON Lines file whose sentences
+// do not fit the ScandEval layout is refused with its name.
+func TestLoadJSONLRefusesCounts(t *testing.T) {
+	one := `{"tokens": ["a"], "ner_tags": ["O"]}` + "\n"
+	tests := []struct {
+		name, file, content, split, message string
+	}{
+		{"short test", TestJSONL, one, "test", "test.jsonl: got 1 sentences, want 565 (DaNE test, 565 lines); not the ScandEval copy of DaNE"},
+		{"short train", TrainJSONL, one, "train", "train.jsonl: got 1 sentences, want 4947 (DaNE train on lines 1-4383, then dev on lines 4384-4947); not the ScandEval copy of DaNE"},
+		{"empty line shifts the split", TestJSONL, "\n" + strings.Repeat(one, 565), "test", "test.jsonl:566: sentence 565 is on line 566, want one sentence a line with no empty lines (DaNE test, 565 lines)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(t.Context(), dir, tc.split)
+			readertest.ParseError(t, err, nil, filepath.Join(dir, tc.message))
+		})
+	}
+}
+
+// TestLoadMissing checks that a folder with neither copy of a split gives
+// an error wrapping fs.ErrNotExist that names both files.
+func TestLoadMissing(t *testing.T) {
+	_, err := Load(t.Context(), t.TempDir(), "dev")
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "ddt.dev.conllu") || !strings.Contains(err.Error(), TrainJSONL) {
+		t.Errorf("got error %v, want one wrapping fs.ErrNotExist naming ddt.dev.conllu and %s", err, TrainJSONL)
+	}
 }

@@ -36,6 +36,7 @@ type benchOptions struct {
 	warmup    int
 	repeat    int
 	output    string
+	data      datasetOptions // --dataset-file and --allow-unknown-types
 }
 
 func newBenchCmd(s *streams, runF func(context.Context, *benchOptions) error) *cobra.Command {
@@ -95,6 +96,7 @@ Peak RSS is the process's high-water mark (VmHWM).`,
 	f.IntVar(&opts.warmup, "warmup", 3, "untimed warm-up batches")
 	f.IntVar(&opts.repeat, "repeat", 3, "timed runs")
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: text, markdown, csv or json")
+	opts.data.addFlags(f, dane.Name)
 	_ = cmd.MarkFlagDirname("model-dir")
 	return cmd
 }
@@ -111,8 +113,10 @@ type benchRun struct {
 	Batches         int     `json:"batches"`
 }
 
-// benchReport is what `nerbench bench` prints.
+// benchReport is what `nerbench bench` prints; its JSON form has the
+// schema "nerbench.bench/v1".
 type benchReport struct {
+	Schema            string     `json:"schema"`
 	ModelDir          string     `json:"model_dir"`
 	ModelType         string     `json:"model_type"`
 	Dataset           string     `json:"dataset"`
@@ -161,14 +165,11 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	case opts.device != "cpu" && opts.device != "cuda":
 		return flagErrorf("--device %q: want cpu or cuda", opts.device)
 	}
-	ds, err := findDataset(opts.dataset)
+	ds, corpora, err := opts.data.open(ctx, opts.out, opts.dataset, opts.dataDir, opts.split)
 	if err != nil {
 		return err
 	}
-	corpus, err := loadCorpus(ctx, opts.out, ds, opts.dataDir, opts.split)
-	if err != nil {
-		return err
-	}
+	corpus := corpora[0]
 	sents := corpus.Sentences
 	if opts.sentences > 0 && opts.sentences < len(sents) {
 		sents = sents[:opts.sentences]
@@ -202,7 +203,7 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 		}
 	}
 	rep := &benchReport{
-		ModelDir: opts.modelDir, ModelType: info.ModelType, Dataset: ds.Name, Split: corpus.Split, Source: corpus.File,
+		Schema: "nerbench.bench/v1", ModelDir: opts.modelDir, ModelType: info.ModelType, Dataset: ds.Name, Split: corpus.Split, Source: corpus.File,
 		Sentences: len(words), Words: nWords, BatchSize: info.BatchSize, Threads: info.Threads, Device: info.Device,
 		MaxLength: info.MaxLength, Stride: info.Stride, ORTVersion: info.ORTVersion, CPUs: runtime.NumCPU(),
 		WarmupBatches: opts.warmup, LoadSeconds: load.Seconds(), Notes: info.Notes,
@@ -336,5 +337,5 @@ func writeBench(s *streams, format table.Format, rep *benchReport) error {
 		fmt.Sprintf("protocol: %d untimed warm-up batches; each run times one Tag call over all sentences (end to end), "+
 			"then replays its batches through ONNX Runtime alone timing only Run (bare ORT); ratio = end-to-end / bare ORT", rep.WarmupBatches),
 	}, rep.Notes...)
-	return t.Render(s.Out, format)
+	return t.Print(s.Out, s.Err, format)
 }

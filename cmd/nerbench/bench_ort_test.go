@@ -54,4 +54,19 @@ func TestBenchRandomBERT(t *testing.T) {
 			t.Errorf("text output lacks %q:\n%s", want, out.String())
 		}
 	}
+	if rep.Schema != "nerbench.bench/v1" {
+		t.Errorf("got schema %q, want nerbench.bench/v1", rep.Schema)
+	}
+
+	// CSV output is a table; the notes go to standard error.
+	out.Reset()
+	errb.Reset()
+	args = append(args[:len(args)-2], "--output", "csv")
+	if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	checkCSVTable(t, out.String())
+	if !strings.Contains(errb.String(), "overhead ratio") {
+		t.Errorf("stderr lacks the notes:\n%s", errb.String())
+	}
 }

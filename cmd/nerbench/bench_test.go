@@ -19,8 +19,8 @@ func TestBenchFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := benchOptions{out: s, modelDir: "m", dataset: "plank", split: "test", sentences: 10, batchSize: 8, threads: 2,
-		device: "cuda", labelMap: map[string]string{"PERSON": "PER"}, warmup: 3, repeat: 5, output: "text"}
-	if diff := cmp.Diff(want, *got, cmp.AllowUnexported(benchOptions{}), cmp.Comparer(func(a, b *streams) bool { return a == b })); diff != "" {
+		device: "cuda", labelMap: map[string]string{"PERSON": "PER"}, warmup: 3, repeat: 5, output: "text", data: datasetOptions{defaultDataset: "dane"}}
+	if diff := cmp.Diff(want, *got, cmp.AllowUnexported(benchOptions{}, datasetOptions{}), cmp.Comparer(func(a, b *streams) bool { return a == b })); diff != "" {
 		t.Errorf("options (-want +got):\n%s", diff)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -69,7 +70,14 @@ is one the thesis does not report.
 
 By default only numbers with a reproduction are shown, and tables without
 any are left out of text, markdown, csv and latex output; --all shows every
-published number. JSON output always lists every selected table.`,
+published number. JSON output always lists every selected table. CSV output
+is one table of all the selected tables' numbers, one value per cell,
+numbers in percent, the reproduced interval in ci_lo and ci_hi; the sources
+and the legend go to standard error.
+
+Each result file's stored figures are checked against its stored counts
+(precision, recall and F1 of every type, the counts adding up, the
+analytic intervals); a file that disagrees is refused, naming it.`,
 		Example: `  nerbench compare
   nerbench compare --published 5.3
   nerbench compare --published=5.3,5.4 --results-dir out/results --output markdown
@@ -165,7 +173,7 @@ func runCompare(ctx context.Context, opts *compareOptions) error {
 		return enc.Encode(doc)
 	}
 	if opts.output == table.CSV {
-		return compareCSV(doc.Tables, opts.all).Render(opts.out.Out, table.CSV)
+		return compareCSV(doc.Tables).Print(opts.out.Out, opts.out.Err, table.CSV)
 	}
 	var skipped []string
 	n := 0
@@ -180,7 +188,7 @@ func runCompare(ctx context.Context, opts *compareOptions) error {
 			}
 		}
 		n++
-		if err := compareTable(tj, opts.all).Render(opts.out.Out, opts.output); err != nil {
+		if err := compareTable(tj, opts.all).Print(opts.out.Out, opts.out.Err, opts.output); err != nil {
 			return err
 		}
 	}
@@ -199,17 +207,29 @@ func reportSkipped(s *streams, ids []string) {
 	}
 }
 
-// compareCSV puts every table's comparisons in one CSV table with a leading
-// "Table" column, so that the output stays one CSV document.
-func compareCSV(tjs []compareTableJSON, all bool) *table.Table {
-	out := &table.Table{}
-	for _, tj := range tjs {
-		t := compareTable(tj, all)
-		if out.Header == nil {
-			out.Header = append([]string{"Table"}, t.Header...)
+// compareCSV puts every table's comparisons in one CSV table, one row per
+// compared number and one value per cell: numbers in percent (empty where
+// they do not apply), the reproduced interval in ci_lo and ci_hi. The
+// tables' sources and the legend are its notes.
+func compareCSV(tjs []compareTableJSON) *table.Table {
+	out := &table.Table{Header: []string{"table", "model", "adapter", "row", "trained_on", "dataset", "split", "metric",
+		"published", "published_state", "interval", "interval_kind", "reproduced", "ci_lo", "ci_hi", "diff",
+		"within_published", "within_ci", "agrees", "new", "source"}}
+	num := func(p *float64) string {
+		if p == nil {
+			return ""
 		}
-		for _, r := range t.Rows {
-			out.Rows = append(out.Rows, append([]string{tj.ID}, r...))
+		return strconv.FormatFloat(*p, 'f', -1, 64)
+	}
+	for _, tj := range tjs {
+		for _, c := range tj.Comparisons {
+			lo, hi := "", ""
+			if c.ReproducedCI != nil {
+				lo, hi = num(&c.ReproducedCI[0]), num(&c.ReproducedCI[1])
+			}
+			out.Rows = append(out.Rows, []string{tj.ID, c.Model, c.Adapter, c.Row, c.TrainedOn, c.Dataset, c.Split, c.Metric,
+				num(c.PublishedValue), c.PublishedState, num(c.Interval), c.IntervalKind, num(c.Reproduced), lo, hi, num(c.Diff),
+				c.WithinPublished, c.WithinReproduced, c.Agrees, strconv.FormatBool(c.New), c.Source})
 		}
 		out.Notes = append(out.Notes, fmt.Sprintf("Table %s source: %s.", tj.ID, tj.Source))
 	}
@@ -361,7 +381,10 @@ func compareTable(tj compareTableJSON, all bool) *table.Table {
 
 // loadResults reads every *.json file in dir (not in sub-folders), in name
 // order, as a result file of 'nerbench run' (internal/results, schema
-// nerbench.result/v1), and returns the results in percent:
+// nerbench.result/v1) or the output of 'nerbench experiment collect'
+// (schema nerbench.experiment.collect/v1, one result per training and test
+// set: the mean over runs with its Student-t interval), and returns the
+// results in percent:
 //
 //   - f1, precision, recall: misc_on micro scores (absent when the file has
 //     no misc_on scores: the model or the dataset has no MISC);
@@ -387,17 +410,25 @@ func loadResults(dir string) ([]published.Result, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		f, err := results.Load(p)
+		rs, collected, err := collectedResults(p, e.Name())
 		if err != nil {
 			return nil, err
 		}
-		r := resultOf(f, e.Name())
-		key := strings.Join([]string{r.Model, r.TrainedOn, r.Dataset, r.Split}, "\x00")
-		if first, dup := seen[key]; dup {
-			return nil, fmt.Errorf("%s: same model, training data, dataset and split as %s", p, first)
+		if !collected {
+			f, err := results.Load(p)
+			if err != nil {
+				return nil, err
+			}
+			rs = append(rs, resultOf(f, e.Name()))
 		}
-		seen[key] = p
-		out = append(out, r)
+		for _, r := range rs {
+			key := strings.Join([]string{r.Model, r.TrainedOn, r.Dataset, r.Split}, "\x00")
+			if first, dup := seen[key]; dup {
+				return nil, fmt.Errorf("%s: same model, training data, dataset and split as %s", p, first)
+			}
+			seen[key] = p
+			out = append(out, r)
+		}
 	}
 	return out, nil
 }

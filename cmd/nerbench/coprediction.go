@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -30,7 +29,7 @@ const (
 )
 
 // analysisFormats are the output formats of the analysis commands.
-var analysisFormats = []table.Format{table.Text, table.Markdown, table.JSON}
+var analysisFormats = []table.Format{table.Text, table.Markdown, table.CSV, table.JSON}
 
 // scoringOptions returns the seqeval options a result file was scored with.
 func scoringOptions(f *results.File) (seqeval.Options, error) {
@@ -117,9 +116,15 @@ baseline' available as NAME, --model-dir DIR an ONNX export, and
 With --all REF, prints Table 6.24 for REF against every other model that has
 a result file for the split or is available to predict.
 
+Each result file's scores are checked against its predictions and the gold
+data; a file that disagrees is refused, naming it.
+
 JSON output (-o json) is the documented, versioned schema
 nerbench.coprediction/v1 (nerbench.coprediction-all/v1 with --all); see
-'go doc ./cmd/nerbench CopredictionJSON'.`,
+'go doc ./cmd/nerbench CopredictionJSON'. CSV output (-o csv) is one table
+in long form, columns dataset, split, a, b, section, row, column and value,
+one number per row (percentages with four decimals, counts), without the
+examples; with --all, one row per model. Notes go to standard error.`,
 		Example: `  nerbench coprediction baseline dabert
   nerbench coprediction daluke dacy-large --examples 10 -o markdown
   nerbench coprediction baseline b7 --model-file b7=b7.nbm.gz -o json
@@ -155,9 +160,27 @@ nerbench.coprediction/v1 (nerbench.coprediction-all/v1 with --all); see
 	opts.src.addFlags(fl, "dane")
 	fl.StringVar(&opts.all, "all", "", "print Table 6.24: REF against every other model")
 	fl.IntVarP(&opts.examples, "examples", "n", 5, "sentences where the models differ to show")
-	fl.StringVarP(&output, "output", "o", "text", "output format: text, markdown or json")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	fl.StringVarP(&output, "output", "o", "text", "output format: text, markdown, csv or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "markdown", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// checkedResult is src.result with the scores of the result file checked
+// against its predictions and the gold data (results.File.Verify): a file
+// that disagrees is refused, naming it.
+func (src *source) checkedResult(ctx context.Context, name string) (*results.File, error) {
+	f, err := src.result(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Verify(ctx, src.corpus, src.ds); err != nil {
+		if spec, lerr := src.reg.Lookup(name); lerr == nil {
+			name = spec.Name // names are case-insensitive; the file has the model's own
+		}
+		path := resultPath(src.opts.resultsDir, src.ds.Name, src.corpus.Split, name)
+		return nil, fmt.Errorf("%s: %w; run 'nerbench run --dataset %s --split %s --model %s' again", path, err, src.ds.Name, src.corpus.Split, name)
+	}
+	return f, nil
 }
 
 func runCoprediction(ctx context.Context, opts *copredictionOptions) error {
@@ -168,11 +191,11 @@ func runCoprediction(ctx context.Context, opts *copredictionOptions) error {
 	if opts.all != "" {
 		return runCopredictionAll(ctx, opts, src)
 	}
-	fa, err := src.result(ctx, opts.a)
+	fa, err := src.checkedResult(ctx, opts.a)
 	if err != nil {
 		return err
 	}
-	fb, err := src.result(ctx, opts.b)
+	fb, err := src.checkedResult(ctx, opts.b)
 	if err != nil {
 		return err
 	}
@@ -180,8 +203,11 @@ func runCoprediction(ctx context.Context, opts *copredictionOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.output == table.JSON {
+	switch opts.output {
+	case table.JSON:
 		return writeJSON(opts.out.Out, doc)
+	case table.CSV:
+		return doc.csvTable().Print(opts.out.Out, opts.out.Err, table.CSV)
 	}
 	return doc.render(opts.out.Out, opts.output)
 }
@@ -609,18 +635,13 @@ func (src *source) otherModels(ref string) ([]string, []skippedModel, error) {
 			fileNames = append(fileNames, m)
 		}
 	}
-	// fileKey is the model part of a result file's name, which differs
-	// from the model's name where the name has characters that file names
-	// avoid ("dir:model").
-	fileKey := func(name string) string {
-		return strings.TrimSuffix(strings.TrimPrefix(filepath.Base(resultPath(src.opts.resultsDir, src.ds.Name, src.corpus.Split, name)), prefix), ".json")
-	}
 	for _, s := range src.reg.All() {
 		if strings.EqualFold(s.Name, ref) {
 			continue
 		}
-		if cached[fileKey(s.Name)] {
+		if cached[safeName(s.Name)] {
 			names = append(names, s.Name)
+			delete(cached, safeName(s.Name))
 			continue
 		}
 		if ok, why := src.reg.Availability(s, src.modelsDir); ok {
@@ -630,8 +651,7 @@ func (src *source) otherModels(ref string) ([]string, []skippedModel, error) {
 		}
 	}
 	for _, m := range fileNames {
-		listed := slices.ContainsFunc(names, func(n string) bool { return fileKey(n) == m })
-		if m != fileKey(ref) && !listed {
+		if cached[m] && m != safeName(ref) && !slices.Contains(names, m) {
 			names = append(names, m)
 		}
 	}
@@ -642,7 +662,7 @@ func runCopredictionAll(ctx context.Context, opts *copredictionOptions, src *sou
 	if spec, err := src.reg.Lookup(opts.all); err == nil {
 		opts.all = spec.Name // names are case-insensitive
 	}
-	ref, err := src.result(ctx, opts.all)
+	ref, err := src.checkedResult(ctx, opts.all)
 	if err != nil {
 		return err
 	}
@@ -652,7 +672,7 @@ func runCopredictionAll(ctx context.Context, opts *copredictionOptions, src *sou
 	}
 	doc := &CopredictionAllJSON{Schema: CopredictionAllSchema, Dataset: ref.Dataset, Reference: modelOf(ref), Rows: []copredRow{}, Skipped: skipped}
 	for _, n := range names {
-		f, err := src.result(ctx, n)
+		f, err := src.checkedResult(ctx, n)
 		if err != nil {
 			return err
 		}
@@ -668,8 +688,11 @@ func runCopredictionAll(ctx context.Context, opts *copredictionOptions, src *sou
 	for _, s := range skipped {
 		fmt.Fprintf(opts.out.Err, "skipping %s: %s\n", s.Model, s.Reason)
 	}
-	if opts.output == table.JSON {
+	switch opts.output {
+	case table.JSON:
 		return writeJSON(opts.out.Out, doc)
+	case table.CSV:
+		return doc.csvTable().Print(opts.out.Out, opts.out.Err, table.CSV)
 	}
 	return doc.table().Render(opts.out.Out, opts.output)
 }

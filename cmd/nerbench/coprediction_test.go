@@ -189,7 +189,7 @@ func TestCopredictionFlags(t *testing.T) {
 		{args: []string{"baseline"}, wantErr: "needs two models"},
 		{args: []string{"baseline", "baseline"}, wantErr: "both baseline"},
 		{args: []string{"--all", "baseline", "x"}, wantErr: "--all takes no model arguments"},
-		{args: []string{"a", "b", "-o", "csv"}, wantErr: "unknown output format"},
+		{args: []string{"a", "b", "-o", "yaml"}, wantErr: "unknown output format"},
 		{args: []string{"a", "b", "-n", "-1"}, wantErr: "--examples must be at least 0"},
 	}
 	for _, tc := range tests {

@@ -215,5 +215,5 @@ func runDalukeMasked(ctx context.Context, opts *dalukeMaskedOptions) error {
 			t.Rows = append(t.Rows, []string{"entity", where, strconv.Itoa(r + 1), p.Text, fmt.Sprintf("%.2f", 100*p.Prob)})
 		}
 	}
-	return t.Render(opts.out.Out, format)
+	return t.Print(opts.out.Out, opts.out.Err, format)
 }

@@ -63,6 +63,7 @@ type dataStatsOptions struct {
 	dataset string // empty: every dataset found
 	dataDir string
 	output  table.Format
+	data    datasetOptions // --dataset-file and --allow-unknown-types
 }
 
 func newDataStatsCmd(s *streams, runF func(context.Context, *dataStatsOptions) error) *cobra.Command {
@@ -82,11 +83,19 @@ after I-PER in Plank's dev split) are kept as they are, counted under
 "irregular" and listed under the table.
 
 Without --dataset, datasets whose folder is missing are skipped; DaNE then
-falls back on the test split embedded in nerbench.`,
+falls back on the test split embedded in nerbench. A split whose file is
+missing is skipped with a note; the others are shown.
+
+A tag whose entity type the dataset does not declare (WikiANN: PER, LOC,
+ORG; the others also MISC) is an error naming its file and line, unless
+--allow-unknown-types is given; the table then has a column for each type
+found. --dataset-file shows a file of your own instead (CoNLL, CoNLL-2003
+or CoNLL-U, see --format).`,
 		Example: `  nerbench data stats
   nerbench data stats --dataset plank
   nerbench data stats --dataset conll2003 --data-dir ~/nerdata --output markdown
-  nerbench data stats --output json`,
+  nerbench data stats --output json
+  nerbench data stats --dataset-file test=da_news_test.tsv --dataset-file dev=da_news_dev.tsv --tag-column 2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if ds, err := findDataset(opts.dataset); err == nil {
@@ -110,6 +119,7 @@ falls back on the test split embedded in nerbench.`,
 	fl.StringVarP(&opts.dataset, "dataset", "d", "", "dataset to show: "+strings.Join(dataDatasetNames(), ", ")+" (default all found)")
 	fl.StringVar(&opts.dataDir, "data-dir", "", "data folder (default $NERBENCH_DATA, then $XDG_CACHE_HOME/nerbench)")
 	fl.StringVarP(&output, "output", "o", "text", "output format: text, json, markdown or csv")
+	opts.data.addFlags(fl, "")
 	_ = cmd.RegisterFlagCompletionFunc("dataset", cobra.FixedCompletions(dataDatasetNames(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "markdown", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagDirname("data-dir")
@@ -121,6 +131,15 @@ type dataSplitStats struct {
 	stats     benchmarks.Stats
 	irregular []benchmarks.Irregularity
 	types     []string // the dataset's entity types
+}
+
+// DataStatsSchema names the JSON document of `data stats` and `data fetch`.
+const DataStatsSchema = "nerbench.datastats/v1"
+
+// dataStatsDoc is the JSON output of `data stats` and `data fetch`.
+type dataStatsDoc struct {
+	Schema string          `json:"schema"`
+	Splits []dataStatsJSON `json:"splits"`
 }
 
 // dataStatsJSON is the JSON form of one row of `data stats`.
@@ -145,13 +164,20 @@ type dataIrrJSON struct {
 }
 
 func runDataStats(ctx context.Context, opts *dataStatsOptions) error {
+	if len(opts.data.files) > 0 {
+		return runDataStatsFiles(ctx, opts)
+	}
+	if err := opts.data.checkFlags(); err != nil {
+		return err
+	}
 	loc, err := datadir.Resolve(opts.dataDir)
 	if err != nil {
 		return err
 	}
 	var (
-		rows  []dataSplitStats
-		notes []string
+		rows    []dataSplitStats
+		notes   []string
+		missing []string // splits whose file is missing
 	)
 	for _, ds := range dataDatasets {
 		if opts.dataset != "" && ds.Name != opts.dataset {
@@ -174,25 +200,59 @@ func runDataStats(ctx context.Context, opts *dataStatsOptions) error {
 			}
 			continue
 		}
+		found := 0
 		for _, split := range ds.Splits {
-			c, err := ds.Load(ctx, dir, split)
+			c, err := openSplit(ctx, &ds, dir, split, opts.data.loadOptions())
+			if errors.Is(err, fs.ErrNotExist) {
+				// Show the splits that exist, as run reads them.
+				missing = append(missing, fmt.Sprintf("%s %s: skipped: %v", ds.Name, split, err))
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("data folder %s: %w", loc, err)
 			}
 			rows = append(rows, dataRow(ds, c))
+			found++
+		}
+		if found == 0 {
+			return fmt.Errorf("%s: no split file in %s (want %s): run 'nerbench data fetch %s'", ds.Name, dir, strings.Join(ds.Splits, ", "), ds.Name)
 		}
 	}
 	if len(rows) == 0 {
 		return fmt.Errorf("no dataset found in the data folder %s: run 'nerbench data fetch DATASET'", loc)
 	}
 	if opts.output != table.Text {
-		notes = nil // notes name host paths; keep machine-readable output stable
+		for _, m := range missing { // a missing split must not pass unnoticed
+			fmt.Fprintf(opts.out.Err, "warning: %s\n", m)
+		}
+		missing, notes = nil, nil // notes name host paths; keep machine-readable output stable
 	}
+	notes = append(missing, notes...)
 	return writeDataStats(opts.out, opts.output, rows, notes)
 }
 
+// runDataStatsFiles shows the splits given with --dataset-file.
+func runDataStatsFiles(ctx context.Context, opts *dataStatsOptions) error {
+	order, _, err := opts.data.splitFiles("test")
+	if err != nil {
+		return err
+	}
+	ds, corpora, err := opts.data.open(ctx, opts.out, opts.dataset, opts.dataDir, order...)
+	if err != nil {
+		return err
+	}
+	rows := make([]dataSplitStats, len(corpora))
+	for i, c := range corpora {
+		rows[i] = dataRow(*ds, c)
+	}
+	return writeDataStats(opts.out, opts.output, rows, nil)
+}
+
+// dataRow is the row of corpus c of ds. Its types are the dataset's and any
+// other found in c (read with --allow-unknown-types), so that the per-type
+// columns add up to the total.
 func dataRow(ds benchmarks.Dataset, c *benchmarks.Corpus) dataSplitStats {
-	return dataSplitStats{stats: c.Stats(), irregular: c.Irregular, types: ds.Types}
+	return dataSplitStats{stats: c.Stats(), irregular: c.Irregular, types: ds.WithTypes(c).Types}
 }
 
 // writeDataStats prints rows in format f, with notes under a text table.
@@ -219,7 +279,7 @@ func writeDataStats(s *streams, f table.Format, rows []dataSplitStats, notes []s
 		}
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return enc.Encode(dataStatsDoc{Schema: DataStatsSchema, Splits: out})
 	}
 	var types []string
 	docs := false
@@ -266,7 +326,16 @@ func writeDataStats(s *streams, f table.Format, rows []dataSplitStats, notes []s
 		}
 	}
 	t.Notes = append(t.Notes, notes...)
-	return t.Render(s.Out, f)
+	if f == table.CSV { // numbers as numbers: an empty cell, not a dash
+		for _, r := range t.Rows {
+			for i, c := range r {
+				if c == "-" {
+					r[i] = ""
+				}
+			}
+		}
+	}
+	return t.Print(s.Out, s.Err, f)
 }
 
 func dashIfZero(n int) string {

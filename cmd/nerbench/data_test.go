@@ -40,7 +40,7 @@ func TestDataStatsFlags(t *testing.T) {
 				t.Fatal(err)
 			}
 			got.out = nil
-			if diff := cmp.Diff(tc.want, *got, cmp.AllowUnexported(dataStatsOptions{})); diff != "" {
+			if diff := cmp.Diff(tc.want, *got, cmp.AllowUnexported(dataStatsOptions{}, datasetOptions{})); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})
@@ -82,10 +82,11 @@ func dataStatsJSONOf(t *testing.T, args ...string) []dataStatsJSON {
 	if code := run(t.Context(), args, nil, &stdout, &stderr); code != exitOK {
 		t.Fatalf("got exit code %d, want 0; stderr:\n%s", code, stderr.String())
 	}
-	var rows []dataStatsJSON
-	if err := json.Unmarshal(stdout.Bytes(), &rows); err != nil {
-		t.Fatal(err)
+	var doc dataStatsDoc
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil || doc.Schema != DataStatsSchema {
+		t.Fatalf("got schema %q, error %v; want %s", doc.Schema, err, DataStatsSchema)
 	}
+	rows := doc.Splits
 	return rows
 }
 
@@ -210,10 +211,11 @@ func TestDataFetchFrom(t *testing.T) {
 			if code := run(t.Context(), args, nil, &stdout, &stderr); code != exitOK {
 				t.Fatalf("got exit code %d, want 0; stderr:\n%s", code, stderr.String())
 			}
-			var rows []dataStatsJSON
-			if err := json.Unmarshal(stdout.Bytes(), &rows); err != nil {
-				t.Fatal(err)
+			var doc dataStatsDoc
+			if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil || doc.Schema != DataStatsSchema {
+				t.Fatalf("got schema %q, error %v; want %s", doc.Schema, err, DataStatsSchema)
 			}
+			rows := doc.Splits
 			got := map[string]int{}
 			for _, r := range rows {
 				got[r.Split] = r.Sentences

@@ -65,8 +65,14 @@ dataset has no MISC. Predictions come from the result file of 'nerbench run'
 in --results-dir, or the model predicts now (see 'nerbench coprediction
 --help').
 
+The result file's scores are checked against its predictions and the gold
+data; a file that disagrees is refused, naming it.
+
 JSON output (-o json) is the documented, versioned schema nerbench.errors/v1;
-see 'go doc ./cmd/nerbench ErrorsJSON'.`,
+see 'go doc ./cmd/nerbench ErrorsJSON'. CSV output (-o csv) is one table in
+long form, columns dataset, split, model, section (error_kinds or
+confusion), row, column and value, without the examples; notes go to
+standard error.`,
 		Example: `  nerbench errors baseline
   nerbench errors dabert --dataset plank --examples 3 -o markdown --figures
   nerbench errors b7 --model-file b7=b7.nbm.gz -o json`,
@@ -93,8 +99,8 @@ see 'go doc ./cmd/nerbench ErrorsJSON'.`,
 	opts.src.addFlags(cmd.Flags(), "dane")
 	cmd.Flags().IntVarP(&opts.examples, "examples", "n", 3, "example sentences per error kind")
 	cmd.Flags().BoolVar(&opts.figures, "figures", false, "also draw the confusion matrix as a heat map, PNG and SVG, in <results-dir>/figures")
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text, markdown or json")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text, markdown, csv or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "markdown", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -103,7 +109,7 @@ func runErrors(ctx context.Context, opts *errorsOptions) error {
 	if err != nil {
 		return err
 	}
-	f, err := src.result(ctx, opts.model)
+	f, err := src.checkedResult(ctx, opts.model)
 	if err != nil {
 		return err
 	}
@@ -122,8 +128,11 @@ func runErrors(ctx context.Context, opts *errorsOptions) error {
 		}
 		fmt.Fprintf(opts.out.Err, "wrote %s\n", strings.Join(paths, " and "))
 	}
-	if opts.output == table.JSON {
+	switch opts.output {
+	case table.JSON:
 		return writeJSON(opts.out.Out, doc)
+	case table.CSV:
+		return doc.csvTable().Print(opts.out.Out, opts.out.Err, table.CSV)
 	}
 	return doc.render(opts.out.Out, opts.output)
 }
@@ -340,9 +349,10 @@ func (d *ErrorsJSON) saveConfusion(base string) ([]string, error) {
 }
 
 // confusionFigureBase is where the confusion heat map of a model is saved,
-// without extension: <results-dir>/figures/<dataset>_<split>_<model>_confusion.
+// without extension: <results-dir>/figures/<dataset>_<split>_<model>_confusion,
+// the model's name made safe as in result file names (safeName).
 func confusionFigureBase(figDir, dataset, split, model string) string {
-	return filepath.Join(figDir, fmt.Sprintf("%s_%s_%s_confusion", dataset, split, model))
+	return filepath.Join(figDir, fmt.Sprintf("%s_%s_%s_confusion", dataset, split, safeName(model)))
 }
 
 func (d *ErrorsJSON) render(w io.Writer, f table.Format) error {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,7 +56,14 @@ When the results cover two or more test sets, a train×test matrix of F1
 
 Figures are written as PNG and SVG to <RESULTS_DIR>/figures (--figures-dir),
 named <dataset>_<split>_f1, <dataset>_<split>_<model>_confusion and
-cross_dataset_f1, and linked from the report by relative paths. The
+cross_dataset_f1 (the model's name made safe for file names, as in result
+file names: dir:my model becomes dir-my-model), and linked from the report
+by relative paths.
+
+A result file that cannot be read, whose stored figures disagree with its
+counts, or whose scores differ from those its predictions give on the gold
+data, is left out with a warning that names it, and listed at the top of
+the report; the other files make the report. The
 co-prediction and confusion sections need the gold tags: they are read from
 the data folder (DaNE test is embedded), and a split whose data cannot be
 read gets a note instead. The report is written atomically; it holds no
@@ -98,28 +107,42 @@ type resultGroup struct {
 	ds    *benchmarks.Dataset
 	split string
 	files []*results.File
+	names []string // the files' names, for warnings
+}
+
+// skippedFile is a result file that report leaves out, and why.
+type skippedFile struct {
+	name, reason string
 }
 
 // loadResultGroups reads every result file in dir and groups them by
 // dataset split, in the order of the datasets and their splits, the files
-// of a group in file name order.
-func loadResultGroups(dir string) ([]*resultGroup, error) {
+// of a group in file name order. A file that cannot be read, whose stored
+// scores disagree with its counts (results.Load), of an unknown dataset or
+// of other data than the group's first file is skipped: it is warned about
+// on warn and returned in skipped.
+func loadResultGroups(dir string, warn io.Writer) (groups []*resultGroup, skipped []skippedFile, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("results folder: %w", err)
+		return nil, nil, fmt.Errorf("results folder: %w", err)
 	}
-	var groups []*resultGroup
+	skip := func(name string, err error) {
+		fmt.Fprintf(warn, "nerbench: skipping %s: %v\n", filepath.Join(dir, name), err)
+		skipped = append(skipped, skippedFile{name, err.Error()})
+	}
 	for _, e := range entries { // sorted by name
 		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".json") {
 			continue
 		}
 		f, err := results.Load(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return nil, err
+			skip(e.Name(), err)
+			continue
 		}
-		ds, err := findDataset(f.Dataset.Name)
+		ds, err := resultDataset(f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, e.Name()), err)
+			skip(e.Name(), err)
+			continue
 		}
 		i := slices.IndexFunc(groups, func(g *resultGroup) bool { return g.ds.Name == ds.Name && g.split == f.Dataset.Split })
 		if i < 0 {
@@ -128,9 +151,11 @@ func loadResultGroups(dir string) ([]*resultGroup, error) {
 		}
 		g := groups[i]
 		if len(g.files) > 0 && g.files[0].Dataset.Hash != f.Dataset.Hash {
-			return nil, fmt.Errorf("%s: other data than %s's result for %s %s (the dataset hashes differ)", e.Name(), g.files[0].Model.Name, ds.Name, g.split)
+			skip(e.Name(), fmt.Errorf("other data than %s's result for %s %s (the dataset hashes differ)", g.files[0].Model.Name, ds.Name, g.split))
+			continue
 		}
 		g.files = append(g.files, f)
+		g.names = append(g.names, e.Name())
 	}
 	order := dataDatasetNames()
 	slices.SortStableFunc(groups, func(a, b *resultGroup) int {
@@ -139,14 +164,15 @@ func loadResultGroups(dir string) ([]*resultGroup, error) {
 		}
 		return slices.Index(a.ds.Splits, a.split) - slices.Index(b.ds.Splits, b.split)
 	})
-	return groups, nil
+	return groups, skipped, nil
 }
 
 // reportWriter accumulates the markdown report.
 type reportWriter struct {
-	opts *reportOptions
-	b    bytes.Buffer
-	figs []string // figures written
+	opts    *reportOptions
+	b       bytes.Buffer
+	figs    []string      // figures written
+	skipped []skippedFile // result files left out
 }
 
 func (w *reportWriter) printf(format string, args ...any) { fmt.Fprintf(&w.b, format, args...) }
@@ -177,8 +203,19 @@ func (w *reportWriter) figure(alt, name string, p figureSaver) error {
 		}
 		return filepath.ToSlash(r)
 	}
-	w.printf("![%s](%s)\n\n[SVG](%s)\n\n", alt, rel(paths[0]), rel(paths[1]))
+	w.printf("![%s](%s)\n\n[SVG](%s)\n\n", alt, linkPath(rel(paths[0])), linkPath(rel(paths[1])))
 	return nil
+}
+
+// linkPath escapes each element of a slash-separated relative path for a
+// markdown link, so that a space or a parenthesis in a folder name does not
+// break it.
+func linkPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, e := range parts {
+		parts[i] = url.PathEscape(e)
+	}
+	return strings.Join(parts, "/")
 }
 
 // figureSaver draws a figure and saves it as base.png and base.svg.
@@ -192,9 +229,12 @@ type plotFunc func(base string) ([]string, error)
 func (f plotFunc) save(base string) ([]string, error) { return f(base) }
 
 func runReport(ctx context.Context, opts *reportOptions) error {
-	groups, err := loadResultGroups(opts.resultsDir)
+	groups, skipped, err := loadResultGroups(opts.resultsDir, opts.out.Err)
 	if err != nil {
 		return err
+	}
+	if len(groups) == 0 && len(skipped) > 0 {
+		return fmt.Errorf("no readable result files in %s: all %d were skipped, the first as %s: %s", opts.resultsDir, len(skipped), skipped[0].name, skipped[0].reason)
 	}
 	if len(groups) == 0 {
 		return fmt.Errorf("no result files in %s: run 'nerbench run --results-dir %s' first", opts.resultsDir, opts.resultsDir)
@@ -204,24 +244,43 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 			return fmt.Errorf("figures folder: %w", err)
 		}
 	}
-	w := &reportWriter{opts: opts}
-	n := 0
-	for _, g := range groups {
-		n += len(g.files)
-	}
-	w.printf("# nerbench report\n\n")
-	w.printf("%d result files of `nerbench run` on %d dataset split(s). Scores are in %%, scored with the Go port of seqeval; intervals are at 95 %%.\n\n", n, len(groups))
+	w := &reportWriter{opts: opts, skipped: skipped}
+	var body reportWriter
+	body.opts = opts
+	// The groups are written first: checking them against the gold data
+	// may skip more files, which the header counts.
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := w.group(ctx, g); err != nil {
+		if err := body.group(ctx, g); err != nil {
 			return err
 		}
 	}
-	if err := w.crossDataset(groups); err != nil {
+	kept := groups[:0:0]
+	for _, g := range groups {
+		if len(g.files) > 0 {
+			kept = append(kept, g)
+		}
+	}
+	if err := body.crossDataset(kept); err != nil {
 		return err
 	}
+	w.figs, w.skipped = body.figs, append(w.skipped, body.skipped...)
+	n := 0
+	for _, g := range kept {
+		n += len(g.files)
+	}
+	w.printf("# nerbench report\n\n")
+	w.printf("%d result files of `nerbench run` on %d dataset split(s). Scores are in %%, scored with the Go port of seqeval; intervals are at 95 %%.\n\n", n, len(kept))
+	if len(w.skipped) > 0 {
+		w.printf("Result files left out:\n\n")
+		for _, s := range w.skipped {
+			w.printf("- `%s`: %s\n", s.name, strings.ReplaceAll(s.reason, opts.resultsDir+string(filepath.Separator), ""))
+		}
+		w.printf("\n")
+	}
+	w.b.Write(body.b.Bytes())
 	if err := atomicfile.WriteFile(opts.file, w.b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
@@ -232,7 +291,30 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 func (w *reportWriter) group(ctx context.Context, g *resultGroup) error {
 	name := g.ds.Name + "_" + g.split
 	w.printf("## %s %s\n\n", g.ds.Name, g.split)
-	if err := w.table(runTable(g.ds, &benchmarks.Corpus{Dataset: g.ds.Name, Split: g.split}, g.files)); err != nil {
+	// The gold tags check each file's scores against its predictions; a
+	// file that disagrees is left out.
+	corpus, corpusErr := loadCorpus(ctx, &streams{Err: w.opts.out.Err}, g.ds, w.opts.dataDir, g.split)
+	if corpusErr == nil {
+		var files []*results.File
+		var names []string
+		for i, f := range g.files {
+			if err := f.Verify(ctx, corpus, g.ds); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				fmt.Fprintf(w.opts.out.Err, "nerbench: skipping %s: %v\n", filepath.Join(w.opts.resultsDir, g.names[i]), err)
+				w.skipped = append(w.skipped, skippedFile{g.names[i], err.Error()})
+				continue
+			}
+			files, names = append(files, f), append(names, g.names[i])
+		}
+		g.files, g.names = files, names
+		if len(g.files) == 0 {
+			w.printf("_Every result file of this split was left out._\n\n")
+			return nil
+		}
+	}
+	if err := w.table(runTable(g.ds, &benchmarks.Corpus{Dataset: g.ds.Name, Split: g.split}, g.files, false)); err != nil {
 		return err
 	}
 	if err := w.table(intervalTable(g.files)); err != nil {
@@ -268,16 +350,10 @@ func (w *reportWriter) group(ctx context.Context, g *resultGroup) error {
 	if err != nil {
 		return err
 	}
-	corpus, err := loadCorpus(ctx, &streams{Err: w.opts.out.Err}, g.ds, w.opts.dataDir, g.split)
-	if err != nil {
-		w.printf("_Co-prediction and confusion matrices left out: the gold tags could not be read (%s)._\n\n", err)
-		fmt.Fprintf(w.opts.out.Err, "%s %s: co-prediction and confusion left out: %v\n", g.ds.Name, g.split, err)
+	if corpusErr != nil {
+		w.printf("_Co-prediction and confusion matrices left out: the gold tags could not be read (%s)._\n\n", corpusErr)
+		fmt.Fprintf(w.opts.out.Err, "%s %s: co-prediction and confusion left out: %v\n", g.ds.Name, g.split, corpusErr)
 		return nil
-	}
-	for _, f := range g.files {
-		if _, why := f.CachedPredictions(corpus, f.Model.Hash); why != "" {
-			return fmt.Errorf("result of %s on %s %s: %s", f.Model.Name, g.ds.Name, g.split, why)
-		}
 	}
 	if len(g.files) > 1 {
 		if err := w.coprediction(ctx, g, corpus); err != nil {

@@ -121,6 +121,7 @@ $XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
 		newErrorsCmd(s, nil),
 		newReportCmd(s, nil),
 		newDalukeCmd(s),
+		newExperimentCmd(s),
 	)
 	usageErrors(root)
 	return root

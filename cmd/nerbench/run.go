@@ -2,21 +2,22 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nerbench/nerbench/benchmarks"
-	"github.com/nerbench/nerbench/benchmarks/dane"
-	"github.com/nerbench/nerbench/internal/datadir"
+	"github.com/nerbench/nerbench/internal/atomicfile"
 	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/results"
 	"github.com/nerbench/nerbench/internal/table"
@@ -24,14 +25,16 @@ import (
 )
 
 type runOptions struct {
-	out     *streams
-	src     sourceOptions
-	models  []string
-	resume  bool
-	output  string
-	mode    string
-	scheme  string
-	command []string
+	out       *streams
+	src       sourceOptions
+	models    []string
+	resume    bool
+	output    string
+	mode      string
+	scheme    string
+	averages  bool   // add macro and weighted F1 to the table
+	exportDir string // write word/gold/pred CoNLL files here
+	command   []string
 }
 
 func newRunCmd(s *streams, runF func(context.Context, *runOptions) error) *cobra.Command {
@@ -52,6 +55,11 @@ files.
 A model that predicts no MISC, and every model on a dataset without MISC
 (WikiANN), is scored with MISC off; the table says so.
 
+--dataset-file PATH scores a file of your own instead of a benchmark:
+CoNLL, CoNLL-2003 (IOB1) or CoNLL-U with name= tags, detected from the
+content or set with --format. Its entity types are those found in it, or
+--types. Result files name it after the file and its SHA-256.
+
 Each model's result (predictions, scores, intervals and provenance) is
 written atomically to <results-dir>/<dataset>_<split>_<model>.json as soon
 as the model finishes, so Ctrl-C loses no finished result. With --resume,
@@ -68,15 +76,39 @@ checked word by word against the split. --label-map PERSON=PER,EVT=O maps
 an ONNX export's labels or types to the dataset's. Model and dataset names
 are case-insensitive.
 
-With no --model, every available model runs (see 'nerbench models list').
-DaNE's test split is embedded in the binary: with no data folder, the DaNE
-test run uses it.`,
+With no --model, every available model runs (see 'nerbench models list'),
+except when models are given with --model-dir, --model-file or
+--predictions: then only those run, and no other model is mentioned. DaNE's
+test split is embedded in the binary: with no data folder, the DaNE test
+run uses it.
+
+Irregular tag sequences of the split (Plank dev's B-PER I-PER I-LOC), which
+are scored as they are, are listed under the table as 'nerbench data stats'
+lists them, and in the JSON output.
+
+--averages adds seqeval's macro and support-weighted F1 (classification_
+report's "macro avg" and "weighted avg") of the headline score to the
+table; the JSON output and the result files always hold them.
+
+--export-conll DIR writes each model's predictions to
+DIR/<dataset>_<split>_<model>.conll, one "word gold predicted" line per
+word and a blank line after each sentence: the input of conlleval.pl,
+'nerbench score' and other CoNLL scorers. A word that such a file cannot
+hold (empty, with white space, or conlleval's boundary -X-) is an error.
+
+Output formats: text, markdown, latex, json (schema nerbench.run/v1) and
+csv: one header row and one row per model, numbers as numbers (scores in
+%), each interval in its own _lo and _hi columns; the title and the notes
+go to standard error. When the run is interrupted (Ctrl-C), the finished
+models are printed, and the JSON says "interrupted": true.`,
 		Example: `  nerbench run --dataset dane
   nerbench run --dataset plank --model baseline --output markdown
   nerbench run --dataset conll2003 --data-dir ~/nerdata --split dev
   nerbench run --dataset dane --resume --results-dir results/
   nerbench run -d dane -m spacy --predictions spacy=spacy-dane-test.conll
-  nerbench run -d dane --model-dir ./xlmr-ner --label-map PERSON=PER,EVT=O`,
+  nerbench run -d dane --model-dir ./xlmr-ner --label-map PERSON=PER,EVT=O
+  nerbench run --dataset dane --averages -o csv > dane.csv
+  nerbench run --dataset dane --export-conll predictions/ && conlleval.pl < predictions/dane_test_baseline.conll`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.command = append([]string{"nerbench"}, os.Args[1:]...)
@@ -93,6 +125,9 @@ test run uses it.`,
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: text, markdown, csv, latex or json")
 	f.StringVar(&opts.mode, "mode", "default", "chunker: default (conlleval rules) or strict")
 	f.StringVar(&opts.scheme, "scheme", "", "tagging scheme of strict mode: IOB1, IOB2, IOE1, IOE2, IOBES or BILOU (default IOB2 in strict mode)")
+	f.BoolVar(&opts.averages, "averages", false, "add seqeval's macro and weighted F1 of the headline score to the table")
+	f.StringVar(&opts.exportDir, "export-conll", "", "write each model's predictions as a word/gold/predicted CoNLL file to this folder")
+	_ = cmd.MarkFlagDirname("export-conll")
 	_ = cmd.RegisterFlagCompletionFunc("dataset", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return dataDatasetNames(), cobra.ShellCompDirectiveNoFileComp
 	})
@@ -116,22 +151,10 @@ func findDataset(name string) (*benchmarks.Dataset, error) {
 	return nil, flagErrorf("unknown dataset %q (want %s)", name, strings.Join(dataDatasetNames(), ", "))
 }
 
-// loadCorpus reads a split from the data folder. DaNE's test split falls
-// back on the embedded copy when the data folder has no dane folder.
+// loadCorpus reads a split from the data folder, refusing entity types the
+// dataset does not declare (see loadSplit).
 func loadCorpus(ctx context.Context, s *streams, ds *benchmarks.Dataset, dataDirFlag, split string) (*benchmarks.Corpus, error) {
-	loc, err := datadir.Resolve(dataDirFlag)
-	if err != nil {
-		return nil, err
-	}
-	dir := loc.Dataset(ds.Name)
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		if ds.Name == dane.Name && split == "test" {
-			fmt.Fprintf(s.Err, "no %s folder in %s: using the embedded DaNE test split (CC BY-SA 4.0)\n", ds.Name, loc)
-			return dane.LoadEmbedded(ctx)
-		}
-		return nil, fmt.Errorf("no %s data in %s: run 'nerbench data fetch %s' or pass --data-dir", ds.Name, loc, ds.Name)
-	}
-	return ds.Load(ctx, dir, split)
+	return loadSplit(ctx, s, ds, dataDirFlag, split, benchmarks.LoadOptions{})
 }
 
 func parseScoring(opts *runOptions) (results.Options, error) {
@@ -179,14 +202,18 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	var runErr error
 	for _, name := range names {
 		f, err := src.runModel(ctx, name, scoring, opts.resume)
+		if err == nil && opts.exportDir != "" {
+			err = exportCoNLL(opts.exportDir, src.corpus, f)
+		}
 		if err != nil {
 			runErr = err
 			break
 		}
 		done = append(done, f)
 	}
-	if len(done) > 0 {
-		if err := printRunTable(opts, format, src.ds, src.corpus, done); err != nil {
+	interrupted := runErr != nil && errors.Is(runErr, context.Canceled)
+	if len(done) > 0 || (interrupted && format == table.JSON) {
+		if err := printRunTable(opts, format, src.ds, src.corpus, done, interrupted); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}
@@ -194,37 +221,47 @@ func runRun(ctx context.Context, opts *runOptions) error {
 }
 
 // defaultModels returns the models a run without --model uses: those given
-// with --model-dir or --model-file when there are any, otherwise every
-// available registered model. It says on the error stream which ones it
-// skips and why.
+// with --model-dir, --model-file or --predictions when there are any, and then no other
+// model is mentioned; otherwise every available registered model, and it
+// says on the error stream which ones it skips and why.
 func (src *source) defaultModels() []string {
 	var given, avail []string
+	var skipped []string
 	for _, s := range src.reg.All() {
 		if isGiven(s) {
 			given = append(given, s.Name)
 		} else if ok, why := src.reg.Availability(s, src.modelsDir); ok {
 			avail = append(avail, s.Name)
 		} else {
-			fmt.Fprintf(src.out.Err, "skipping %s: %s\n", s.Name, why)
+			skipped = append(skipped, fmt.Sprintf("skipping %s: %s", s.Name, why))
 		}
 	}
 	if len(given) > 0 {
 		return given
 	}
+	for _, l := range skipped {
+		fmt.Fprintln(src.out.Err, l)
+	}
 	return avail
 }
 
-// resultPath is where the result of model on a dataset split is written.
-// Characters that are awkward in file names (the ':' of "dir:NAME") become
-// '-'.
-func resultPath(dir, dataset, split, model string) string {
-	model = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`:/\ `, r) {
+// safeName returns name with every character that is illegal or awkward in
+// a file name on Linux, macOS or Windows, or in a markdown link, replaced
+// by '-': path separators, the ':' of "dir:NAME", white space, control
+// characters and <>"|?*. Result files and figures are named with it.
+func safeName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || unicode.IsSpace(r) || strings.ContainsRune(`:/\<>"|?*()[]`, r) {
 			return '-'
 		}
 		return r
-	}, model)
-	return filepath.Join(dir, fmt.Sprintf("%s_%s_%s.json", dataset, split, model))
+	}, name)
+}
+
+// resultPath is where the result of model on a dataset split is written,
+// the model's name made safe by safeName.
+func resultPath(dir, dataset, split, model string) string {
+	return filepath.Join(dir, fmt.Sprintf("%s_%s_%s.json", dataset, split, safeName(model)))
 }
 
 // runModel predicts with the model called name (or reuses the predictions
@@ -249,6 +286,11 @@ func (src *source) runModel(ctx context.Context, name string, scoring results.Op
 		if old, err := results.Load(path); err == nil {
 			var why string
 			if pred, why = old.CachedPredictions(corpus, loaded.Hash); pred != nil {
+				if err := old.Verify(ctx, corpus, ds); err != nil {
+					pred, why = nil, err.Error()
+				}
+			}
+			if pred != nil {
 				fmt.Fprintf(src.out.Err, "%s: reusing the predictions in %s\n", name, path)
 			} else {
 				fmt.Fprintf(src.out.Err, "%s: not reusing %s: %s\n", name, path, why)
@@ -313,13 +355,19 @@ func withCI(s *results.Score) string {
 	return fmt.Sprintf("%.2f ± %.2f", 100*s.Micro.F1, 100*(s.Intervals.ThesisF1.Hi-s.Intervals.ThesisF1.Lo)/2)
 }
 
-// runTable builds the thesis-style table of finished results.
-func runTable(ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*results.File) *table.Table {
+// runTable builds the thesis-style table of finished results. With
+// averages, the macro and weighted F1 of the headline score are added.
+// corpus.Irregular is listed in the notes.
+func runTable(ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*results.File, averages bool) *table.Table {
 	classes := datasetClasses(ds)
 	t := &table.Table{
 		Title:   fmt.Sprintf("%s %s: %d sentences, %d tokens", ds.Name, corpus.Split, files[0].Dataset.Sentences, files[0].Dataset.Tokens),
 		Header:  append([]string{"Model", "Trained on", "F1", "Precision", "Recall", "F1 MISC off"}, classes...),
-		Numeric: []bool{false, false, true, true, true, true, true, true, true, true, true},
+		Numeric: slices.Repeat([]bool{true}, 6+len(classes)+2),
+	}
+	t.Numeric[0], t.Numeric[1] = false, false
+	if averages {
+		t.Header = append(t.Header, "Macro F1", "Weighted F1")
 	}
 	for _, f := range files {
 		main := f.MainScore()
@@ -331,15 +379,11 @@ func runTable(ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*result
 		}
 		row = append(row, withCI(f.MISCOff))
 		for _, c := range classes {
-			m, ok := main.PerType[c]
-			switch {
-			case !slices.Contains(f.Model.Types, c):
-				row = append(row, "-")
-			case !ok:
-				row = append(row, pct(0))
-			default:
-				row = append(row, pct(m.F1))
-			}
+			row = append(row, dashIfNaN(classF1(f, c)))
+		}
+		if averages {
+			macro, weighted := averageF1(main)
+			row = append(row, dashIfNaN(macro), dashIfNaN(weighted))
 		}
 		t.Rows = append(t.Rows, row)
 		if f.Main == results.MainMISCOff && slices.Contains(ds.Types, "MISC") {
@@ -361,10 +405,117 @@ func runTable(ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*result
 	t.Notes = append(t.Notes,
 		fmt.Sprintf("Scores in %%, seqeval %s mode, micro-averaged. ± is the thesis interval (eq. 4.3) at %.0f %%, %s.", mode, 100*sc.Level, n),
 		fmt.Sprintf("Bootstrap (%d resamples, seed %d) and Wilson intervals are in the result files.", sc.Resamples, sc.Seed))
+	if averages {
+		t.Notes = append(t.Notes, "Macro F1 is the unweighted mean of the per-type F1, weighted F1 their mean weighted by gold entities (seqeval's classification_report), on the headline score.")
+	}
+	t.Notes = append(t.Notes, irregularNotes(corpus)...)
 	return t
 }
 
-// runSummary is one element of `run --output json` (schema nerbench.run/v1).
+// irregularNotes lists the irregular tag sequences of c, worded as
+// `nerbench data stats` words them.
+func irregularNotes(c *benchmarks.Corpus) []string {
+	var out []string
+	for _, irr := range c.Irregular {
+		out = append(out, fmt.Sprintf("irregular: %s %s, sentence %s (line %d, word %d): %s; kept as is, counted as its own chunk",
+			c.Dataset, c.Split, irr.Sentence, irr.Line, irr.Word+1, irr.Reason))
+	}
+	return out
+}
+
+// classF1 returns the headline F1 of type c in percent: 0 when the model
+// predicts the type but the score has no entity of it, NaN when the model
+// does not predict it or MISC is scored off.
+func classF1(f *results.File, c string) float64 {
+	if !slices.Contains(f.Model.Types, c) || (c == "MISC" && f.Main == results.MainMISCOff) {
+		return math.NaN()
+	}
+	return 100 * f.MainScore().PerType[c].F1
+}
+
+// averageF1 returns the macro and weighted F1 of s in percent, NaN when s
+// has none.
+func averageF1(s *results.Score) (macro, weighted float64) {
+	macro, weighted = math.NaN(), math.NaN()
+	if s.Macro != nil {
+		macro = 100 * s.Macro.F1
+	}
+	if s.Weighted != nil {
+		weighted = 100 * s.Weighted.F1
+	}
+	return macro, weighted
+}
+
+func dashIfNaN(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+// runCSV lays the results out for CSV: one row per model, one value per
+// cell, scores in percent with four decimals, the thesis intervals in
+// their own _lo and _hi columns, and an empty cell for a score that does
+// not apply (no MISC, or a type the model does not predict). The title and
+// notes are those of runTable.
+func runCSV(ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*results.File, averages bool) *table.Table {
+	classes := datasetClasses(ds)
+	text := runTable(ds, corpus, files, averages)
+	t := &table.Table{
+		Title: text.Title,
+		Header: []string{"dataset", "split", "model", "trained_on", "main", "f1", "f1_lo", "f1_hi", "precision", "recall",
+			"f1_misc_off", "f1_misc_off_lo", "f1_misc_off_hi", "precision_misc_off", "recall_misc_off"},
+		Notes: text.Notes,
+	}
+	for _, c := range classes {
+		t.Header = append(t.Header, "f1_"+strings.ToLower(c))
+	}
+	if averages {
+		t.Header = append(t.Header, "macro_f1", "weighted_f1")
+	}
+	t.Header = append(t.Header, "gold_entities", "gold_entities_misc_off")
+	num := func(x float64) string { return table.Float(100*x, 4) }
+	for _, f := range files {
+		main := f.MainScore()
+		row := []string{f.Dataset.Name, f.Dataset.Split, f.Model.Name, f.Model.TrainedOn, f.Main}
+		gold := ""
+		if on := f.MISCOn; on != nil {
+			row = append(row, num(on.Micro.F1), num(on.Intervals.ThesisF1.Lo), num(on.Intervals.ThesisF1.Hi), num(on.Micro.Precision), num(on.Micro.Recall))
+			gold = strconv.Itoa(on.Micro.Gold)
+		} else {
+			row = append(row, "", "", "", "", "")
+		}
+		off := f.MISCOff
+		row = append(row, num(off.Micro.F1), num(off.Intervals.ThesisF1.Lo), num(off.Intervals.ThesisF1.Hi), num(off.Micro.Precision), num(off.Micro.Recall))
+		for _, c := range classes {
+			row = append(row, table.Float(classF1(f, c), 4))
+		}
+		if averages {
+			macro, weighted := averageF1(main)
+			row = append(row, table.Float(macro, 4), table.Float(weighted, 4))
+		}
+		row = append(row, gold, strconv.Itoa(off.Micro.Gold))
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// RunSchema names the JSON document of `nerbench run -o json`.
+const RunSchema = "nerbench.run/v1"
+
+// runJSON is the document of `run --output json` (schema nerbench.run/v1).
+// Interrupted is true when the run was cancelled (Ctrl-C) before every
+// model finished; Results then holds the finished ones. Irregular lists
+// the split's irregular tag sequences, as `data stats -o json` does.
+type runJSON struct {
+	Schema      string        `json:"schema"`
+	Interrupted bool          `json:"interrupted"`
+	Irregular   []dataIrrJSON `json:"irregular_chunks"`
+	Results     []runSummary  `json:"results"`
+}
+
+// runSummary is one element of runJSON's results: a result file without
+// its predictions. Each score holds its macro and weighted averages.
 type runSummary struct {
 	File       string          `json:"file"`
 	Model      results.Model   `json:"model"`
@@ -376,12 +527,12 @@ type runSummary struct {
 	MISCOff    *results.Score  `json:"misc_off"`
 }
 
-func printRunTable(opts *runOptions, format table.Format, ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*results.File) error {
+func printRunTable(opts *runOptions, format table.Format, ds *benchmarks.Dataset, corpus *benchmarks.Corpus, files []*results.File, interrupted bool) error {
 	if format == table.JSON {
-		out := struct {
-			Schema  string       `json:"schema"`
-			Results []runSummary `json:"results"`
-		}{Schema: "nerbench.run/v1"}
+		out := runJSON{Schema: RunSchema, Interrupted: interrupted, Irregular: []dataIrrJSON{}, Results: []runSummary{}}
+		for _, irr := range corpus.Irregular {
+			out.Irregular = append(out.Irregular, dataIrrJSON{Sentence: irr.Sentence, Line: irr.Line, Word: irr.Word + 1, Tag: irr.Tag, Reason: irr.Reason})
+		}
 		for _, f := range files {
 			out.Results = append(out.Results, runSummary{
 				File:  resultPath(opts.src.resultsDir, f.Dataset.Name, f.Dataset.Split, f.Model.Name),
@@ -389,9 +540,48 @@ func printRunTable(opts *runOptions, format table.Format, ds *benchmarks.Dataset
 				MISCOn: f.MISCOn, MISCOff: f.MISCOff,
 			})
 		}
-		enc := json.NewEncoder(opts.out.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(opts.out.Out, out)
 	}
-	return runTable(ds, corpus, files).Render(opts.out.Out, format)
+	t := runTable(ds, corpus, files, opts.averages)
+	if format == table.CSV {
+		t = runCSV(ds, corpus, files, opts.averages)
+	}
+	if interrupted {
+		t.Notes = append(t.Notes, fmt.Sprintf("interrupted: only the %d finished model(s) are shown", len(files)))
+	}
+	return t.Print(opts.out.Out, opts.out.Err, format)
+}
+
+// exportCoNLL writes the predictions of f on c to
+// dir/<dataset>_<split>_<model>.conll atomically: one "word gold predicted"
+// line per word, separated by single spaces, and a blank line after each
+// sentence, as conlleval.pl reads. A word or tag that the format cannot
+// hold is an error naming the sentence.
+func exportCoNLL(dir string, c *benchmarks.Corpus, f *results.File) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--export-conll: %w", err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s_%s_%s.conll", f.Dataset.Name, f.Dataset.Split, safeName(f.Model.Name)))
+	var b strings.Builder
+	for i, s := range c.Sentences {
+		pred := f.Predictions[i].Tags
+		for j, w := range s.Words {
+			for _, cell := range []string{w, s.Tags[j], pred[j]} {
+				if cell == "" || cell == "-X-" || strings.IndexFunc(cell, unicode.IsSpace) >= 0 {
+					return fmt.Errorf("export %s: sentence %s, word %d: %q cannot be written as a CoNLL column (empty, white space or -X-)", path, s.ID, j+1, cell)
+				}
+			}
+			b.WriteString(w)
+			b.WriteByte(' ')
+			b.WriteString(s.Tags[j])
+			b.WriteByte(' ')
+			b.WriteString(pred[j])
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+	}
+	if err := atomicfile.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("export predictions: %w", err)
+	}
+	return nil
 }

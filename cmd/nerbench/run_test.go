@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/results"
 	"github.com/spf13/cobra"
 )
@@ -70,6 +69,12 @@ func runEmbedded(t *testing.T, resultsDir string, extra ...string) (string, stri
 			opts.src.split = extra[i+1]
 		case "dataset":
 			opts.src.dataset = extra[i+1]
+		case "data-dir":
+			opts.src.dataDir = extra[i+1]
+		case "export-conll":
+			opts.exportDir = extra[i+1]
+		case "averages":
+			opts.averages = true
 		}
 	}
 	err := runRun(t.Context(), opts)
@@ -212,28 +217,7 @@ func (cancelTagger) Close() error { return nil }
 // TestRunInterruptKeepsFinishedResults interrupts the second model of a run
 // and checks that the first model's result file is complete.
 func TestRunInterruptKeepsFinishedResults(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	base, err := registry().Lookup("baseline")
-	if err != nil {
-		t.Fatal(err)
-	}
-	interrupted := &models.Spec{
-		Name: "interrupted", Embedded: true, Types: []string{"PER"},
-		Load: func(context.Context, string, models.LoadOptions) (*models.Loaded, error) {
-			return &models.Loaded{Model: cancelTagger{cancel}, Hash: "sha256:00"}, nil
-		},
-	}
-	dir := t.TempDir()
-	s, out, _ := testStreams()
-	opts := &runOptions{
-		out: s, models: []string{"baseline", "interrupted"}, output: "text", mode: "default",
-		src: sourceOptions{
-			dataset: "dane", split: "test", dataDir: t.TempDir(), resultsDir: dir,
-			resamples: 50, device: "cpu", base: models.New(base, interrupted),
-		},
-	}
-	err = runRun(ctx, opts)
+	out, dir, err := interruptedRun(t, "text")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
@@ -247,8 +231,8 @@ func TestRunInterruptKeepsFinishedResults(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("got %d files in the results folder, want 1 (no temporary files)", len(entries))
 	}
-	if !strings.Contains(out.String(), "baseline") {
-		t.Errorf("got output %q, want the finished model's row", out.String())
+	if !strings.Contains(out, "baseline") {
+		t.Errorf("got output %q, want the finished model's row", out)
 	}
 	if code := exitCode(err); code != exitCancelled {
 		t.Errorf("got exit code %d, want %d", code, exitCancelled)

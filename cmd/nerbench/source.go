@@ -37,6 +37,9 @@ type sourceOptions struct {
 	resamples   int
 	// base is the registry to extend; nil means registry(). Tests set it.
 	base *models.Registry
+	// data holds --dataset-file and the other data-source flags
+	// (datasource.go).
+	data datasetOptions
 }
 
 // addFlags defines the shared flags on f; defaultDataset is the --dataset
@@ -60,6 +63,7 @@ func (o *sourceOptions) addFlags(f *pflag.FlagSet, defaultDataset string) {
 	f.IntVar(&o.batchSize, "batch-size", benchmarks.DefaultBatchSize, "sentences per prediction batch (0: the default)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of the bootstrap and randomisation tests")
 	f.IntVar(&o.resamples, "resamples", confidence.DefaultResamples, "bootstrap resamples and randomisation rounds")
+	o.data.addFlags(f, defaultDataset)
 }
 
 // source is a resolved sourceOptions: the dataset, its gold corpus and the
@@ -77,15 +81,8 @@ type source struct {
 // openSource checks the flags, reads the gold corpus and builds the model
 // registry, with the models of --model-dir and --model-file added.
 func openSource(ctx context.Context, s *streams, o *sourceOptions, command []string) (*source, error) {
-	if o.dataset == "" {
-		return nil, flagErrorf("--dataset is required (want %s)", strings.Join(dataDatasetNames(), ", "))
-	}
-	ds, err := findDataset(o.dataset)
-	if err != nil {
+	if err := o.data.check(o.dataset, o.split); err != nil {
 		return nil, err
-	}
-	if !slices.Contains(ds.Splits, o.split) {
-		return nil, flagErrorf("dataset %s has no split %q (want %s)", ds.Name, o.split, strings.Join(ds.Splits, ", "))
 	}
 	if o.device != "cpu" && o.device != "cuda" {
 		return nil, flagErrorf("--device %q: want cpu or cuda", o.device)
@@ -126,10 +123,21 @@ func openSource(ctx context.Context, s *streams, o *sourceOptions, command []str
 		}
 		specs = append(specs, sp)
 	}
+	// Prediction files are checked against the corpus as they are read;
+	// without them, flag errors in the model names come before any data is
+	// read.
+	var ds *benchmarks.Dataset
 	var corpus *benchmarks.Corpus
+	openData := func() error {
+		d, corpora, err := o.data.open(ctx, s, o.dataset, o.dataDir, o.split)
+		if err != nil {
+			return err
+		}
+		ds, corpus = d, corpora[0]
+		return nil
+	}
 	if len(o.predictions) > 0 {
-		// Prediction files are checked against the corpus as they are read.
-		if corpus, err = loadCorpus(ctx, s, ds, o.dataDir, o.split); err != nil {
+		if err := openData(); err != nil {
 			return nil, err
 		}
 	}
@@ -145,7 +153,7 @@ func openSource(ctx context.Context, s *streams, o *sourceOptions, command []str
 		return nil, &flagError{err}
 	}
 	if corpus == nil {
-		if corpus, err = loadCorpus(ctx, s, ds, o.dataDir, o.split); err != nil {
+		if err := openData(); err != nil {
 			return nil, err
 		}
 	}
@@ -220,7 +228,7 @@ func datasetDisplayName(name string) string {
 
 // modelNames returns the registered names of the models given with
 // --model: spaces around a name are dropped ("baseline, b7"), case is
-// ignored, and a name given twice is used once. An unknown name is a usage
+// ignored. An unknown name, or a name given twice (in any case), is a usage
 // error.
 func (src *source) modelNames(given []string) ([]string, error) {
 	var names []string
@@ -232,9 +240,10 @@ func (src *source) modelNames(given []string) ([]string, error) {
 		if err != nil {
 			return nil, &flagError{fmt.Errorf("--model: %w", err)}
 		}
-		if !slices.Contains(names, spec.Name) {
-			names = append(names, spec.Name)
+		if slices.Contains(names, spec.Name) {
+			return nil, flagErrorf("--model: %s is given twice", spec.Name)
 		}
+		names = append(names, spec.Name)
 	}
 	return names, nil
 }

@@ -51,6 +51,7 @@ type trainOptions struct {
 	gazLen    int
 	bags      int
 	prune     float64
+	data      datasetOptions // --dataset-file and --allow-unknown-types
 }
 
 func newTrainCmd(s *streams, runF func(context.Context, *trainOptions) error) *cobra.Command {
@@ -64,9 +65,11 @@ Viterbi decoding (package adapters/baseline), on the training split of a
 dataset: train, or --train-split (Plank has train-10k, the default, and
 train-5k). Any dataset with a training and a dev split can be used: DaNE,
 Plank, WikiANN and CoNLL-2003. The number of epochs is chosen on the dev
-split; the test split is never read. The flags and the --out file are
-checked before any data is read. Training is deterministic: the same data, settings and seed give
-a byte-identical model file.
+split; the test split is never read. Your own files train it too:
+--dataset-file train=PATH --dataset-file dev=PATH (with --out). The flags
+and the --out file are checked before any data is read. Training is
+deterministic: the same data, settings and seed give a byte-identical model
+file.
 
 The model file records the dataset, the splits and their hashes, the seed,
 the settings, the chosen epoch and the command line that reproduces it.
@@ -111,6 +114,7 @@ the settings are the defaults.`,
 	f.IntVar(&opts.gazLen, "gazetteer-max-len", def.GazetteerMaxLen, "longest training entity, in words, put in the gazetteer")
 	f.IntVar(&opts.bags, "bags", def.Bags, "perceptrons trained on different sentence orders and summed")
 	f.Float64Var(&opts.prune, "prune", def.Prune, "drop averaged weights below this in absolute value (negative: keep all)")
+	opts.data.addFlags(f, "")
 	return cmd
 }
 
@@ -129,19 +133,35 @@ func trainDatasetNames() []string {
 // checkTrainOptions checks the flags of `train` before any data is read,
 // the output file included, so that a bad flag never costs a training run.
 func checkTrainOptions(opts *trainOptions) error {
-	if opts.dataset == "" {
-		return flagErrorf("--dataset is required: want %s", strings.Join(trainDatasetNames(), ", "))
+	if err := opts.data.checkFlags(); err != nil {
+		return err
 	}
-	ds, err := findDataset(opts.dataset)
-	if err != nil || !slices.Contains(trainDatasetNames(), ds.Name) {
-		return flagErrorf("--dataset %q: want %s", opts.dataset, strings.Join(trainDatasetNames(), ", "))
-	}
-	opts.dataset = ds.Name
-	switch {
-	case opts.split == "":
-		opts.split = trainSplit(ds)
-	case !slices.Contains(ds.Splits, opts.split) || opts.split == devSplit || opts.split == "test":
-		return flagErrorf("--train-split %q: want a split of %s other than dev and test (%s)", opts.split, ds.Name, strings.Join(ds.Splits, ", "))
+	if len(opts.data.files) > 0 {
+		if opts.split != "" && opts.split != "train" {
+			return flagErrorf("--train-split applies to a known dataset; give the training file as --dataset-file train=PATH")
+		}
+		opts.split = "train"
+		if err := opts.data.check(opts.dataset, opts.split, devSplit); err != nil {
+			return err
+		}
+		if opts.file == "" {
+			return flagErrorf("--out is required with --dataset-file")
+		}
+	} else {
+		if opts.dataset == "" {
+			return flagErrorf("--dataset is required: want %s (or --dataset-file train=PATH --dataset-file dev=PATH)", strings.Join(trainDatasetNames(), ", "))
+		}
+		ds, err := findDataset(opts.dataset)
+		if err != nil || !slices.Contains(trainDatasetNames(), ds.Name) {
+			return flagErrorf("--dataset %q: want %s", opts.dataset, strings.Join(trainDatasetNames(), ", "))
+		}
+		opts.dataset = ds.Name
+		switch {
+		case opts.split == "":
+			opts.split = trainSplit(ds)
+		case !slices.Contains(ds.Splits, opts.split) || opts.split == devSplit || opts.split == "test":
+			return flagErrorf("--train-split %q: want a split of %s other than dev and test (%s)", opts.split, ds.Name, strings.Join(ds.Splits, ", "))
+		}
 	}
 	switch {
 	case opts.output != "text" && opts.output != "json":
@@ -187,17 +207,21 @@ func checkWritable(flag, file string) error {
 // trainCommand is the command line recorded in the model file: every
 // setting spelled out, and nothing that depends on the host.
 func trainCommand(opts *trainOptions) string {
-	split := ""
+	data := "--dataset " + opts.dataset
 	if ds, err := findDataset(opts.dataset); err == nil && opts.split != trainSplit(ds) {
-		split = " --train-split " + opts.split
+		data += " --train-split " + opts.split
 	}
-	return fmt.Sprintf("nerbench train %s --dataset %s"+split+" --seed %d --max-epochs %d --patience %d --min-count %d --gazetteer-max-len %d --bags %d --prune %s",
-		opts.model, opts.dataset, opts.seed, opts.maxEpochs, opts.patience, opts.minCount, opts.gazLen, opts.bags,
+	if len(opts.data.files) > 0 {
+		data = trainFileFlags(&opts.data)
+	}
+	return fmt.Sprintf("nerbench train %s %s --seed %d --max-epochs %d --patience %d --min-count %d --gazetteer-max-len %d --bags %d --prune %s",
+		opts.model, data, opts.seed, opts.maxEpochs, opts.patience, opts.minCount, opts.gazLen, opts.bags,
 		strconv.FormatFloat(opts.prune, 'g', -1, 64))
 }
 
 // trainSummary is what `nerbench train --output json` prints.
 type trainSummary struct {
+	Schema     string              `json:"schema"` // "nerbench.train/v1"
 	File       string              `json:"file"`
 	Bytes      int64               `json:"bytes"`
 	Seconds    float64             `json:"seconds"`
@@ -209,18 +233,27 @@ func runTrain(ctx context.Context, opts *trainOptions) error {
 	if err != nil {
 		return err
 	}
-	ds, err := findDataset(opts.dataset)
-	if err != nil {
-		return err
-	}
-	dir := loc.Dataset(ds.Name)
-	train, err := ds.Load(ctx, dir, opts.split)
-	if err != nil {
-		return fmt.Errorf("data folder %s: %w", loc, err)
-	}
-	dev, err := ds.Load(ctx, dir, devSplit)
-	if err != nil {
-		return fmt.Errorf("data folder %s: %w", loc, err)
+	var (
+		ds         *benchmarks.Dataset
+		train, dev *benchmarks.Corpus
+	)
+	if len(opts.data.files) > 0 {
+		d, corpora, err := opts.data.open(ctx, opts.out, opts.dataset, opts.dataDir, opts.split, devSplit)
+		if err != nil {
+			return err
+		}
+		ds, train, dev = d, corpora[0], corpora[1]
+	} else {
+		if ds, err = findDataset(opts.dataset); err != nil {
+			return err
+		}
+		dir := loc.Dataset(ds.Name)
+		if train, err = openSplit(ctx, ds, dir, opts.split, opts.data.loadOptions()); err != nil {
+			return fmt.Errorf("data folder %s: %w", loc, err)
+		}
+		if dev, err = openSplit(ctx, ds, dir, devSplit, opts.data.loadOptions()); err != nil {
+			return fmt.Errorf("data folder %s: %w", loc, err)
+		}
 	}
 	fmt.Fprintf(opts.out.Err, "training %s on %s %s (%d sentences), selecting on dev (%d sentences)\n",
 		opts.model, ds.Name, opts.split, len(train.Sentences), len(dev.Sentences))
@@ -251,7 +284,7 @@ func runTrain(ctx context.Context, opts *trainOptions) error {
 	if opts.output == "json" {
 		enc := json.NewEncoder(opts.out.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(trainSummary{File: opts.file, Bytes: info.Size(), Seconds: elapsed.Seconds(), Provenance: p})
+		return enc.Encode(trainSummary{Schema: "nerbench.train/v1", File: opts.file, Bytes: info.Size(), Seconds: elapsed.Seconds(), Provenance: p})
 	}
 	_, err = fmt.Fprintf(opts.out.Out, "wrote %s (%d bytes): epochs %v chosen on dev, dev micro-F1 %.2f, %d features, trained in %.1fs\n",
 		opts.file, info.Size(), p.Epochs, p.DevF1, p.Features, elapsed.Seconds())

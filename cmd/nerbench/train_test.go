@@ -57,7 +57,7 @@ func TestTrainFlags(t *testing.T) {
 			got.out = nil
 			want := defaults
 			tc.want(&want)
-			if diff := cmp.Diff(want, *got, cmp.AllowUnexported(trainOptions{})); diff != "" {
+			if diff := cmp.Diff(want, *got, cmp.AllowUnexported(trainOptions{}, datasetOptions{})); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})
@@ -172,7 +172,7 @@ func TestTrainRun(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &sum); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout.String())
 	}
-	if sum.File != second || sum.Bytes != int64(len(b)) || sum.Provenance.Command != wantCmd {
+	if sum.Schema != "nerbench.train/v1" || sum.File != second || sum.Bytes != int64(len(b)) || sum.Provenance.Command != wantCmd {
 		t.Errorf("summary %+v, want file %s, %d bytes, command %q", sum, second, len(b), wantCmd)
 	}
 }

@@ -14,8 +14,11 @@
 // sentence, token, document and per-type entity counts, and the SHA-256
 // digest where the exact source bytes are known, to the figures in
 // Expected. Only when every split of the dataset has passed are the files
-// renamed to their final names; on any failure the temporary files are
-// removed, so that the folder never holds a partial or unverified file.
+// renamed to their final names, with mode 0644 (FileMode); on any failure
+// the temporary files are removed, and so is any folder Fetch created, so
+// that the data folder never holds a partial or unverified file nor an empty
+// dataset folder. A tag whose entity type the dataset does not declare
+// fails verification.
 package fetch
 
 import (
@@ -28,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net/http"
 	"os"
@@ -62,6 +66,9 @@ const (
 
 // wikiannMember is the member of panx_dataset.tar that holds Danish.
 const wikiannMember = "da.tar.gz"
+
+// FileMode is the permission of the files Fetch writes.
+const FileMode fs.FileMode = 0o644
 
 // maxFile bounds the size of one extracted file, against corrupt or
 // malicious archives. The largest real split (CoNLL-2003 eng.train) is
@@ -124,6 +131,15 @@ type Result struct {
 // reader parses one split of a dataset.
 type reader func(ctx context.Context, r io.Reader, file, split string) (*benchmarks.Corpus, error)
 
+// types are the entity types each dataset declares; verify refuses any
+// other (benchmarks.ErrType).
+var types = map[string][]string{
+	dane.Name:      dane.Dataset.Types,
+	plank.Name:     plank.Dataset.Types,
+	wikiann.Name:   wikiann.Dataset.Types,
+	conll2003.Name: conll2003.Dataset.Types,
+}
+
 var readers = map[string]reader{
 	dane.Name:      dane.ReadCoNLLU,
 	plank.Name:     plank.Read,
@@ -152,11 +168,19 @@ func Fetch(ctx context.Context, dataset, root string, opts Options) (res *Result
 		return nil, fmt.Errorf("%w %q: want one of %s", ErrDataset, dataset, strings.Join(Datasets(), ", "))
 	}
 	dir := filepath.Join(root, dataset)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	created, err := mkdirAll(dir)
+	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", dataset, err)
 	}
 	f := &fetcher{ctx: ctx, dataset: dataset, dir: dir, figs: figs, opts: opts}
-	defer f.cleanup()
+	defer func() {
+		f.cleanup()
+		if err != nil {
+			for _, d := range slices.Backward(created) {
+				os.Remove(d) // only an empty folder goes; one that holds anything stays
+			}
+		}
+	}()
 
 	switch {
 	case opts.From != "":
@@ -190,6 +214,36 @@ func Fetch(ctx context.Context, dataset, root string, opts Options) (res *Result
 		f.logf("wrote %s", res.Splits[i].Path)
 	}
 	return res, nil
+}
+
+// mkdirAll creates dir and any missing parents with mode 0755 (before the
+// umask) and returns the folders it created, outermost first.
+func mkdirAll(dir string) ([]string, error) {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	slices.Reverse(missing)
+	var created []string
+	for _, d := range missing {
+		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			for _, c := range slices.Backward(created) {
+				os.Remove(c)
+			}
+			return nil, err
+		} else if err == nil {
+			created = append(created, d)
+		}
+	}
+	return created, nil
 }
 
 func or(s, def string) string {
@@ -250,6 +304,12 @@ func (f *fetcher) stage(split, label string, r io.Reader) error {
 	if err != nil {
 		t.Close()
 		return fmt.Errorf("%s: %w", label, err)
+	}
+	// os.CreateTemp makes the file 0600; a data file is for every user
+	// of the data folder to read, as a file written by os.Create would be.
+	if err := t.Chmod(FileMode); err != nil {
+		t.Close()
+		return err
 	}
 	if err := t.Close(); err != nil {
 		return err
@@ -475,6 +535,9 @@ func (f *fetcher) verify(st staged) (Split, []string, error) {
 	h := sha256.New()
 	c, err := readers[f.dataset](f.ctx, io.TeeReader(file, h), st.label, st.split)
 	if err != nil {
+		return sp, nil, fmt.Errorf("%w: %s %s: %w", ErrVerify, f.dataset, st.split, err)
+	}
+	if err := c.CheckTypes(types[f.dataset]); err != nil {
 		return sp, nil, fmt.Errorf("%w: %s %s: %w", ErrVerify, f.dataset, st.split, err)
 	}
 	if _, err := io.Copy(h, file); err != nil { // a reader may stop early

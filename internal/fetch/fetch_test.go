@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/internal/testenv"
 )
 
@@ -211,6 +212,15 @@ func TestFetch(t *testing.T) {
 			if len(res.Warnings) != 0 {
 				t.Errorf("got warnings %q, want none", res.Warnings)
 			}
+			for _, name := range tc.files {
+				info, err := os.Stat(filepath.Join(root, tc.dataset, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := info.Mode().Perm(); got != FileMode {
+					t.Errorf("%s: got mode %v, want %v", name, got, FileMode)
+				}
+			}
 			for _, sp := range res.Splits {
 				fig := Expected[tc.dataset][sp.Name]
 				if sp.Stats.Sentences != fig.Sentences {
@@ -382,5 +392,62 @@ func TestFetchCancelled(t *testing.T) {
 	}
 	if got := listDir(t, filepath.Join(root, "plank")); len(got) != 0 {
 		t.Errorf("got files %q, want none", got)
+	}
+}
+
+// TestFetchFailureRemovesNewFolders checks that a failed fetch into a data
+// folder that did not exist leaves no folder behind (issue 10, row 17), and
+// that a data folder that existed before is kept.
+func TestFetchFailureRemovesNewFolders(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	}))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name string
+		root string // under a temporary folder that exists
+		want []string
+	}{
+		{"new data folder", "cache/nerbench", nil},
+		{"existing data folder", ".", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			base := t.TempDir()
+			root := filepath.Join(base, tc.root)
+			_, err := Fetch(t.Context(), "plank", root, Options{PlankURL: srv.URL + "/", Client: srv.Client()})
+			if err == nil {
+				t.Fatal("got no error, want one")
+			}
+			if _, err := os.Stat(root); tc.root == "." && err != nil {
+				t.Errorf("the data folder that existed is gone: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, listDir(t, base)); diff != "" {
+				t.Errorf("left in %s (-want +got):\n%s", base, diff)
+			}
+		})
+	}
+}
+
+// TestFetchUnknownType checks that a tag of a type the dataset does not
+// declare fails verification, naming the file and line, even where the
+// figures are only soft (WikiANN has no MISC).
+func TestFetchUnknownType(t *testing.T) {
+	files := wikiannFiles(5242)
+	files["dev"] += "da:EU\tB-MISC\n"
+	panx := panxTar(t, files)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(panx) }))
+	t.Cleanup(srv.Close)
+	root := t.TempDir()
+	_, err := Fetch(t.Context(), "wikiann", root, Options{WikiANNURL: srv.URL + "/panx_dataset.tar", Client: srv.Client()})
+	if !errors.Is(err, ErrVerify) || !errors.Is(err, benchmarks.ErrType) {
+		t.Fatalf("got error %v, want one wrapping %v and %v", err, ErrVerify, benchmarks.ErrType)
+	}
+	want := `fetch wikiann: verification failed: wikiann dev: panx_dataset.tar:panx_dataset/da.tar.gz:da/dev:20001: unknown entity type "MISC" in tag B-MISC: dataset wikiann declares LOC, ORG, PER`
+	if err.Error() != want {
+		t.Errorf("got error %q, want %q", err, want)
+	}
+	if got := listDir(t, root); len(got) != 0 {
+		t.Errorf("got %q in the data folder, want nothing", got)
 	}
 }

@@ -22,10 +22,15 @@
 //	predictions       [{"id": sentence id, "tags": [...]}, ...] in corpus order
 //
 // Each score holds micro precision, recall and F1 with their counts (tp,
-// predicted, gold), per-type metrics, token accuracy, and the 95 %
+// predicted, gold), per-type metrics, seqeval's macro and weighted
+// averages ("macro", "weighted"), token accuracy, and the 95 %
 // intervals: the thesis interval (eq. 4.3, F1 ± z·√(F1(1−F1)/n), n = gold
 // entities), sentence-bootstrap percentile intervals for P, R and F1, and
 // Wilson intervals for P and R. Fractions are in 0..1.
+//
+// Load checks the stored figures of a file against its stored counts, and
+// Verify recomputes every score from the predictions and the corpus: a
+// file that disagrees is an error wrapping ErrScores.
 package results
 
 import (
@@ -139,10 +144,27 @@ type Score struct {
 	PerType   map[string]Metric `json:"per_type"`
 	Accuracy  float64           `json:"accuracy"`
 	Intervals Intervals         `json:"intervals"`
+	// Macro and Weighted are seqeval's macro average (the unweighted mean
+	// over the types of PerType) and support-weighted average (weighted by
+	// each type's gold entities) of per-type precision, recall and F1, as
+	// classification_report's "macro avg" and "weighted avg" rows. Macro
+	// is absent when no type occurs (seqeval gives NaN); both are absent
+	// in files written before nerbench computed them.
+	Macro    *Average `json:"macro,omitempty"`
+	Weighted *Average `json:"weighted,omitempty"`
 	// PerTypeF1 holds the bootstrap F1 interval of each type.
 	PerTypeF1 map[string]Interval `json:"per_type_bootstrap_f1"`
 	// Sentence holds the per-sentence counts the bootstrap resamples.
 	Sentence []confidence.Counts `json:"-"`
+}
+
+// Average is a macro or weighted average of per-type metrics (fractions),
+// with its support: the gold entities of all types.
+type Average struct {
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	Support   int     `json:"support"`
 }
 
 // Prediction is the predicted tags of one sentence.
@@ -238,6 +260,10 @@ func score(ctx context.Context, gold, pred [][]string, opts Options, cfg confide
 	for _, t := range res.Types {
 		s.PerType[t] = metric(res.PerType[t])
 	}
+	if len(res.Types) > 0 {
+		s.Macro = &Average{Precision: res.Macro.Precision, Recall: res.Macro.Recall, F1: res.Macro.F1, Support: res.Macro.Gold}
+	}
+	s.Weighted = &Average{Precision: res.Weighted.Precision, Recall: res.Weighted.Recall, F1: res.Weighted.F1, Support: res.Weighted.Gold}
 	// Per-sentence counts, overall and per type, for the bootstrap.
 	s.Sentence = make([]confidence.Counts, len(gold))
 	perType := make(map[string][]confidence.Counts, len(res.Types))
@@ -326,7 +352,10 @@ func (f *File) Save(path string) error {
 // ErrSchema is wrapped by Load for a file of another schema.
 var ErrSchema = errors.New("not a nerbench result file")
 
-// Load reads a result file written by Save.
+// Load reads a result file written by Save and checks that its stored
+// figures agree with its stored counts and its predictions with their hash;
+// a file that disagrees is an error wrapping ErrScores that names the file
+// and the figure. Verify recomputes the scores from the corpus.
 func Load(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -342,6 +371,9 @@ func Load(path string) (*File, error) {
 	}
 	if f.MISCOff == nil {
 		return nil, fmt.Errorf("read result %s: missing misc_off scores", path)
+	}
+	if err := f.checkCounts(); err != nil {
+		return nil, fmt.Errorf("read result %s: %w", path, err)
 	}
 	return &f, nil
 }

@@ -6,8 +6,11 @@ package table
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -46,8 +49,9 @@ type Table struct {
 	Title  string
 	Header []string
 	Rows   [][]string
-	// Notes are printed under the table in text and markdown, and as
-	// comment lines ("# ...") before the header in CSV.
+	// Notes are printed under the table in text and markdown, as LaTeX
+	// comments, and never in CSV: Print sends them to its diagnostics
+	// writer there.
 	Notes []string
 	// Numeric marks columns to right-align in text and markdown; its length
 	// may be shorter than Header.
@@ -55,7 +59,10 @@ type Table struct {
 }
 
 // Render writes t in format f. It returns an error for JSON, which is not a
-// table format.
+// table format. CSV output is the header row and the data rows only, one
+// value per cell (RFC 4180): the title and the notes are left out, and a
+// row whose length differs from the header's is an error wrapping
+// ErrRagged.
 func (t *Table) Render(w io.Writer, f Format) error {
 	switch f {
 	case Text:
@@ -69,6 +76,37 @@ func (t *Table) Render(w io.Writer, f Format) error {
 	}
 	return fmt.Errorf("table: cannot render format %q", f)
 }
+
+// Print writes t in format f to out. In CSV, which has no place for them,
+// the title and the notes go to diag, one per line, so that out stays a
+// table that any CSV reader reads; in the other formats Print is Render.
+func (t *Table) Print(out, diag io.Writer, f Format) error {
+	if f != CSV {
+		return t.Render(out, f)
+	}
+	if err := t.Render(out, f); err != nil {
+		return err
+	}
+	return t.WriteNotes(diag)
+}
+
+// WriteNotes writes the title and the notes of t to w, one per line.
+func (t *Table) WriteNotes(w io.Writer) error {
+	lines := t.Notes
+	if t.Title != "" {
+		lines = append([]string{t.Title}, lines...)
+	}
+	for _, n := range lines {
+		if _, err := fmt.Fprintln(w, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ErrRagged is wrapped by Render for a CSV row with another number of cells
+// than the header.
+var ErrRagged = errors.New("table: row length differs from the header's")
 
 func (t *Table) aligns() []tw.Align {
 	a := make([]tw.Align, len(t.Header))
@@ -147,9 +185,9 @@ func (t *Table) renderMarkdown(w io.Writer) error {
 }
 
 func (t *Table) renderCSV(w io.Writer) error {
-	for _, n := range t.Notes {
-		if _, err := fmt.Fprintf(w, "# %s\n", n); err != nil {
-			return err
+	for i, r := range t.Rows {
+		if len(r) != len(t.Header) {
+			return fmt.Errorf("%w: row %d has %d cells, the header %d", ErrRagged, i+1, len(r), len(t.Header))
 		}
 	}
 	cw := csv.NewWriter(w)
@@ -187,6 +225,15 @@ func (t *Table) renderLaTeX(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Float formats x for a CSV cell with prec decimals, and NaN as an empty
+// cell (a value that does not apply).
+func Float(x float64, prec int) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'f', prec, 64)
 }
 
 func writeLaTeXRow(b *strings.Builder, cells []string) {

@@ -132,6 +132,22 @@ func Irregular(s *benchmarks.Sentence, lines []int) []benchmarks.Irregularity {
 	return out
 }
 
+// NoteTypes records in c.TypeLines the line of the first tag of each
+// entity type among tags; lines holds the file line of each tag.
+func NoteTypes(c *benchmarks.Corpus, tags []string, lines []int) {
+	for i, t := range tags {
+		if t == "O" || len(t) < 3 {
+			continue
+		}
+		if c.TypeLines == nil {
+			c.TypeLines = map[string]int{}
+		}
+		if _, ok := c.TypeLines[t[2:]]; !ok {
+			c.TypeLines[t[2:]] = lines[i]
+		}
+	}
+}
+
 // Lines reads a text file line by line, keeping count of line numbers and
 // checking that every line is valid UTF-8. A trailing "\n" or "\r\n" is
 // removed from each line, and a UTF-8 byte order mark at the start of the
@@ -260,6 +276,7 @@ func Read(ctx context.Context, r io.Reader, file string, f Format) (*benchmarks.
 			}
 			cur.Doc = fmt.Sprintf("%s-d%d", f.Split, doc)
 		}
+		NoteTypes(c, cur.Tags, tagLines)
 		if f.IOB1 {
 			cur.OrigTags = cur.Tags
 			cur.Tags = IOB1ToIOB2(cur.Tags)
