@@ -81,6 +81,10 @@ func TestTrainUsageErrors(t *testing.T) {
 		{"out is a folder", []string{"train", "baseline", "--dataset", "dane", "--out", os.TempDir()}, "is a folder; give a file name"},
 		{"bad output", []string{"train", "baseline", "--dataset", "dane", "--output", "csv"}, `--output "csv": want text or json`},
 		{"bad seed", []string{"train", "baseline", "--dataset", "dane", "--seed", "-1"}, `invalid argument "-1" for "--seed"`},
+		{"train split with a dataset file", []string{"train", "baseline", "--dataset-file", "train=a.conll", "--dataset-file", "dev=b.conll", "--train-split", "train-5k", "--out", "m.nbm.gz"}, "--train-split applies to a known dataset"},
+		{"dataset file without out", []string{"train", "baseline", "--dataset-file", "train=a.conll", "--dataset-file", "dev=b.conll"}, "--out is required with --dataset-file"},
+		{"dataset file and zero epochs", []string{"train", "baseline", "--dataset-file", "train=a.conll", "--dataset-file", "dev=b.conll", "--out", "m.nbm.gz", "--max-epochs", "0"}, "--max-epochs must be at least 1, got 0"},
+		{"dataset file and a dataset", []string{"train", "baseline", "-d", "dane", "--dataset-file", "train=a.conll", "--dataset-file", "dev=b.conll", "--out", "m.nbm.gz"}, "exclude each other"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
