@@ -66,20 +66,35 @@ type Options struct {
 	// (seqeval's zero_division=1). F1 is computed from the substituted
 	// values.
 	ZeroDivisionOne bool
+	// Beta is the beta of the F-beta score in Metrics.FBeta, as seqeval's
+	// precision_recall_fscore_support(beta=...): (1+β²)PR/(β²P+R), 0 when
+	// the denominator is 0, and the recall for +Inf. The zero value means
+	// 1 (FBeta equals F1); a negative or NaN Beta is an error. seqeval's
+	// beta=0, which is the precision, cannot be asked for.
+	Beta float64
 }
 
 func (o *Options) validate() error {
 	switch o.Mode {
 	case Default:
-		if o.Scheme != NoScheme {
+		if o.Scheme != NoScheme && o.Scheme != IO {
 			return fmt.Errorf("%w: scheme %v given in default mode (use strict mode)", ErrOption, o.Scheme)
 		}
 	case Strict:
-		if o.Scheme <= NoScheme || int(o.Scheme) >= len(schemeRules) {
-			return fmt.Errorf("%w: strict mode needs a scheme (IOB1, IOB2, IOE1, IOE2, IOBES or BILOU)", ErrOption)
+		if o.Scheme != IO && (o.Scheme <= NoScheme || int(o.Scheme) >= len(schemeRules)) {
+			return fmt.Errorf("%w: strict mode needs a scheme (IOB1, IOB2, IOE1, IOE2, IOBES, BILOU or IO)", ErrOption)
 		}
 	default:
 		return fmt.Errorf("%w: mode %d", ErrOption, int(o.Mode))
+	}
+	if o.Scheme == IO && o.Suffix {
+		return fmt.Errorf("%w: scheme IO has no prefixes, so no suffix style", ErrOption)
+	}
+	if o.Scheme == IO && o.IOB1ToIOB2 != 0 {
+		return fmt.Errorf("%w: IOB1ToIOB2 with scheme IO", ErrOption)
+	}
+	if o.Beta < 0 || math.IsNaN(o.Beta) {
+		return fmt.Errorf("%w: beta %v (want a number > 0)", ErrOption, o.Beta)
 	}
 	if o.IOB1ToIOB2&^BothSides != 0 {
 		return fmt.Errorf("%w: IOB1ToIOB2 side %d", ErrOption, o.IOB1ToIOB2)
@@ -98,6 +113,23 @@ func (o *Options) validate() error {
 type Metrics struct {
 	Precision, Recall, F1 float64
 	TP, Predicted, Gold   int
+}
+
+// FBeta holds the F-beta scores for Result.Beta, computed from the
+// precision and recall of the Metrics of the same name as seqeval does
+// (macro and weighted averages of the per-type scores).
+type FBeta struct {
+	Micro, Macro, Weighted float64
+	PerType                map[string]float64
+}
+
+// TokenCounts are seqeval's performance_measure: token-level counts over
+// the tags as compared for Accuracy. TP counts words whose gold and
+// predicted tags are equal and not O, FP words whose tags differ and whose
+// predicted tag is not O, FN words with a gold tag other than O and a
+// predicted O, and TN words tagged O on both sides.
+type TokenCounts struct {
+	TP, FP, FN, TN int
 }
 
 // Repairs counts what canonicalisation changed or warned about before
@@ -141,8 +173,19 @@ type Result struct {
 	// Sentences and Tokens count the input; CorrectTags counts words whose
 	// (canonicalised) gold and predicted tags are equal.
 	Sentences, Tokens, CorrectTags int
-	// Accuracy is CorrectTags/Tokens, 0 for no tokens.
+	// Accuracy is CorrectTags/Tokens, 0 for no tokens. Tags are compared
+	// after canonicalisation and after NoMisc and Map (a MISC tag compares
+	// as O with NoMisc), and in scheme IO by type (PER equals I-PER).
 	Accuracy float64
+	// Beta is the F-beta's beta (1 when Options.Beta is 0), and FBeta the
+	// scores.
+	Beta  float64
+	FBeta FBeta
+	// TokenCounts are seqeval's performance_measure on the same tags.
+	TokenCounts TokenCounts
+	// FirstUnknown is the first tag counted in Repairs.GoldUnknown or
+	// Repairs.PredUnknown, with its place; nil when there is none.
+	FirstUnknown *TagError
 
 	Repairs Repairs
 
@@ -180,6 +223,7 @@ type scorer struct {
 	gbuf    []string
 	pbuf    []string
 	repair  [2]map[string]string // repaired tags by operation
+	acc     map[string]string    // tags as compared for the accuracy
 	goldEnt []Entity
 	predEnt []Entity
 	gOff    []int
@@ -213,7 +257,7 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	}
 	s := &scorer{
 		opts:  opts,
-		res:   &Result{Mode: opts.Mode, Scheme: opts.Scheme, Suffix: opts.Suffix, NoMisc: opts.NoMisc, ZeroDivisionOne: opts.ZeroDivisionOne},
+		res:   &Result{Mode: opts.Mode, Scheme: opts.Scheme, Suffix: opts.Suffix, NoMisc: opts.NoMisc, ZeroDivisionOne: opts.ZeroDivisionOne, Beta: opts.Beta},
 		types: make(map[string]*typeCounts),
 	}
 	if len(opts.Map) > 0 {
@@ -225,6 +269,12 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 		s.goldTypes = make(map[string]bool)
 	}
 	s.res.Sentences = len(gold)
+	if s.res.Beta == 0 {
+		s.res.Beta = 1
+	}
+	if opts.NoMisc || len(opts.Map) > 0 || opts.Scheme == IO {
+		s.acc = make(map[string]string)
+	}
 	// Room for one entity in eight words, a typical NER density, so that
 	// the buffers rarely grow.
 	s.goldEnt = make([]Entity, 0, tokens/8+8)
@@ -257,18 +307,40 @@ func (s *scorer) sentence(i int, gold, pred []string) error {
 	}
 	r := s.res
 	r.Tokens += len(g)
+	tc := &r.TokenCounts
 	for j := range g {
-		if g[j] == p[j] {
-			r.CorrectTags++
+		gt, pt := g[j], p[j]
+		if s.acc != nil {
+			gt, pt = s.accTag(gt), s.accTag(pt)
 		}
-		if conllEqual(g[j], p[j]) {
+		switch {
+		case gt == pt:
+			r.CorrectTags++
+			if gt == "O" {
+				tc.TN++
+			} else {
+				tc.TP++
+			}
+		case pt != "O":
+			tc.FP++
+		default:
+			tc.FN++
+		}
+		if conllEqual(gt, pt) {
 			r.conllCorrectTags++
 		}
 	}
 	s.conf.add(g, p, &s.opts)
 
 	g0, p0 := len(s.goldEnt), len(s.predEnt)
-	if s.opts.Mode == Strict {
+	if s.opts.Scheme == IO {
+		if s.goldEnt, err = appendIO(s.goldEnt, g, "gold", i); err != nil {
+			return err
+		}
+		if s.predEnt, err = appendIO(s.predEnt, p, "predicted", i); err != nil {
+			return err
+		}
+	} else if s.opts.Mode == Strict {
 		if s.goldEnt, err = s.strict.appendEntities(s.goldEnt, g, s.opts.Scheme, s.opts.Suffix, "gold", i); err != nil {
 			return err
 		}
@@ -355,6 +427,20 @@ func (s *scorer) checkUnmapped() error {
 		ErrUnmappedType, bad[0], at[0], at[1], len(bad), bad)
 }
 
+// fbeta is seqeval's F-beta from precision and recall (v1.py
+// _precision_recall_fscore_support).
+func fbeta(p, r, beta float64) float64 {
+	if math.IsInf(beta, 1) {
+		return r
+	}
+	b2 := beta * beta
+	denom := b2*p + r
+	if denom == 0 {
+		denom = 1
+	}
+	return (1 + b2) * p * r / denom
+}
+
 // prf divides with seqeval's zero-division rule and returns precision,
 // recall and F1.
 func prf(tp, pred, gold int, zd float64) (float64, float64, float64) {
@@ -384,14 +470,17 @@ func (s *scorer) finish() {
 	}
 	sort.Strings(r.Types)
 	r.PerType = make(map[string]Metrics, len(r.Types))
+	r.FBeta.PerType = make(map[string]float64, len(r.Types))
 	r.Errors = make(map[string]ErrorCounts, len(r.Types))
 	n := len(r.Types)
-	ps, rs, fs, ws := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	ps, rs, fs, ws, bs := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	var tp, pred, gold int
 	for i, t := range r.Types {
 		c := s.types[t]
 		m := Metrics{TP: c.tp, Predicted: c.pred, Gold: c.gold}
 		m.Precision, m.Recall, m.F1 = prf(c.tp, c.pred, c.gold, zd)
+		bs[i] = fbeta(m.Precision, m.Recall, r.Beta)
+		r.FBeta.PerType[t] = bs[i]
 		r.PerType[t] = m
 		r.Errors[t] = c.errs
 		for k := range c.errs {
@@ -404,13 +493,15 @@ func (s *scorer) finish() {
 	}
 	r.Micro = Metrics{TP: tp, Predicted: pred, Gold: gold}
 	r.Micro.Precision, r.Micro.Recall, r.Micro.F1 = prf(tp, pred, gold, zd)
+	r.FBeta.Micro = fbeta(r.Micro.Precision, r.Micro.Recall, r.Beta)
 
 	r.Macro = Metrics{TP: tp, Predicted: pred, Gold: gold}
 	r.Macro.Precision = pairwiseSum(ps) / float64(n)
 	r.Macro.Recall = pairwiseSum(rs) / float64(n)
 	r.Macro.F1 = pairwiseSum(fs) / float64(n)
+	r.FBeta.Macro = pairwiseSum(bs) / float64(n)
 	if n == 0 {
-		r.Macro.Precision, r.Macro.Recall, r.Macro.F1 = math.NaN(), math.NaN(), math.NaN()
+		r.Macro.Precision, r.Macro.Recall, r.Macro.F1, r.FBeta.Macro = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	}
 
 	r.Weighted = Metrics{TP: tp, Predicted: pred, Gold: gold}
@@ -421,12 +512,13 @@ func (s *scorer) finish() {
 		if pred == 0 {
 			pf = zd
 		}
-		r.Weighted.Precision, r.Weighted.Recall, r.Weighted.F1 = pf, zd, pf
+		r.Weighted.Precision, r.Weighted.Recall, r.Weighted.F1, r.FBeta.Weighted = pf, zd, pf, pf
 	} else {
 		wsum := pairwiseSum(ws)
 		r.Weighted.Precision = weightedSum(ps, ws) / wsum
 		r.Weighted.Recall = weightedSum(rs, ws) / wsum
 		r.Weighted.F1 = weightedSum(fs, ws) / wsum
+		r.FBeta.Weighted = weightedSum(bs, ws) / wsum
 	}
 	if r.Tokens > 0 {
 		r.Accuracy = float64(r.CorrectTags) / float64(r.Tokens)
