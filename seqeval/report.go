@@ -381,6 +381,7 @@ func (r *Result) JSON() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(j); err != nil {
 		return nil, fmt.Errorf("encode result: %w", err)
 	}

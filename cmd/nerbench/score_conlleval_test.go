@@ -180,6 +180,20 @@ func TestScoreConllevalRandom(t *testing.T) {
 		var out, errb bytes.Buffer
 		nargs := append([]string{"score"}, conllevalArgs(t, args)...)
 		code := run(t.Context(), append(nargs, in), strings.NewReader(""), &out, &errb)
+		if i%10 == 0 {
+			// The drop-in command, with conlleval.pl's own arguments, on
+			// standard input.
+			data, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out2, errb2 bytes.Buffer
+			code2 := run(t.Context(), append([]string{"conlleval"}, args...), bytes.NewReader(data), &out2, &errb2)
+			if code2 != code || out2.String() != out.String() {
+				diffs++
+				t.Errorf("%s: nerbench conlleval %q: exit code %d and %q, score gives %d and %q", in, args, code2, out2.String(), code, out.String())
+			}
+		}
 		switch {
 		case !refOK:
 			rejected++

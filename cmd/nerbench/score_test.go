@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -309,5 +311,148 @@ func TestScoreEndToEnd(t *testing.T) {
 	}
 	if got := errb.String(); got != "nerbench: chunks: conlleval.pl's rules; MISC: off\n" {
 		t.Errorf("stderr: got %q", got)
+	}
+}
+
+// TestScoreOutputs keeps every output format of one file in golden files:
+// the tables (text, markdown, CSV), nervaluate's reports, LaTeX and JSON
+// (schema nerbench.score/v1) with F-beta.
+func TestScoreOutputs(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		args   []string
+	}{
+		{"out.txt", []string{"-o", "text"}},
+		{"out.md", []string{"-o", "markdown"}},
+		{"out.csv", []string{"-o", "csv"}},
+		{"out.nervaluate", []string{"-o", "nervaluate"}},
+		{"out.latex", []string{"-l"}},
+		{"out-strict.latex", []string{"-l", "--mode", "strict", "--scheme", "IOB2"}},
+		{"out-beta.json", []string{"-o", "json", "--beta", "2"}},
+		{"out-beta.txt", []string{"--output", "text", "--beta", "0.5"}},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			args := append([]string{"score"}, append(tc.args, "testdata/score/random-bio.txt")...)
+			if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+				t.Fatalf("exit code %d, stderr %q", code, errb.String())
+			}
+			golden.Check(t, "testdata/score/outputs/"+tc.golden, out.Bytes())
+		})
+	}
+	var out, errb bytes.Buffer
+	if code := run(t.Context(), []string{"score", "-o", "csv", "testdata/score/random-bio.txt"}, strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatal(errb.String())
+	}
+	rows, err := csv.NewReader(&out).ReadAll()
+	if err != nil || len(rows) < 4 {
+		t.Fatalf("CSV: %v, %d rows", err, len(rows))
+	}
+	if !strings.HasPrefix(errb.String(), "nerbench: mode: default;") {
+		t.Errorf("CSV stderr: got %q, want the mode", errb.String())
+	}
+	out.Reset()
+	if code := run(t.Context(), []string{"score", "-o", "json", "testdata/score/case01.txt"}, strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatal(errb.String())
+	}
+	var doc struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.Schema != "nerbench.score/v1" {
+		t.Errorf("JSON schema: got %q (%v), want nerbench.score/v1", doc.Schema, err)
+	}
+}
+
+// TestScoreRepairLines checks that a warned-about tag is reported with the
+// file's line, not a 0-based sentence index (issue 10, row 5).
+func TestScoreRepairLines(t *testing.T) {
+	in := "a O O\nb O O\n\n-X- -X- O\nc B-PER B-PER\nd O x\n"
+	for _, output := range []string{"seqeval", "json"} {
+		got, _, err := scoreRun(t, "-", in, scoreOptions{output: output})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got, `<stdin>:6: predicted tag \"x\": seems not to be NE tag`) && !strings.Contains(got, `<stdin>:6: predicted tag "x": seems not to be NE tag`) {
+			t.Errorf("%s: got %q, want the repair at <stdin>:6", output, got)
+		}
+	}
+}
+
+// TestScoreGoldPred checks --gold FILE --pred FILE: two aligned files score
+// as the one file that joins them, and misaligned files are refused with
+// both lines named.
+func TestScoreGoldPred(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	joined := "a B-PER B-PER\nb I-PER O\n\nc O B-LOC\nd B-ORG B-ORG\n"
+	gold := write("gold", "a B-PER\nb I-PER\n\n\nc O\nd B-ORG\n\n")
+	pred := write("pred", "\na B-PER\nb O\n\nc B-LOC\nd B-ORG\n")
+	tagsOnly := write("tags", "B-PER\nO\n\nB-LOC\nB-ORG\n")
+	for _, output := range []string{"conlleval", "json", "nervaluate"} {
+		want, _, err := scoreRun(t, "-", joined, scoreOptions{output: output})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{pred, tagsOnly} {
+			got, _, err := scoreRun(t, "", "", scoreOptions{gold: gold, pred: p, output: output})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s --gold --pred %s (-one file +two files):\n%s", output, filepath.Base(p), diff)
+			}
+		}
+	}
+	tests := []struct {
+		name, pred, want string
+	}{
+		{"word", "a B-PER\nX O\n\nc B-LOC\nd B-ORG\n", "gold:2 and " + filepath.Join(dir, "bad") + `:2: misaligned: word "b" in gold, "X" in predictions`},
+		{"short sentence", "a B-PER\n\nc B-LOC\nd B-ORG\n", "gold:2 and " + filepath.Join(dir, "bad") + ":3: misaligned: a word in gold, a sentence boundary in predictions"},
+		{"short file", "a B-PER\nb O\n\nc B-LOC\n", "gold:6 and " + filepath.Join(dir, "bad") + ":4: misaligned: a word in gold, the end of the file in predictions"},
+		{"long file", "a B-PER\nb O\n\nc B-LOC\nd O\ne O\n", "gold:7 and " + filepath.Join(dir, "bad") + ":6: misaligned: the end of the file in gold, a word in predictions"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := write("bad", tc.pred)
+			_, _, err := scoreRun(t, "", "", scoreOptions{gold: gold, pred: bad})
+			if err == nil || !strings.HasSuffix(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error ending in %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestConllevalCmdArgs(t *testing.T) {
+	in := "a\tB-PER\tB-PER\nb\tI-PER\tO\n"
+	tests := []struct {
+		args []string
+		code int
+		want string // start of stdout, or of stderr for errors
+	}{
+		{[]string{"conlleval", "-d", `\t`}, exitOK, "processed 2 tokens with 1 phrases; found: 1 phrases; correct: 0."},
+		{[]string{"conlleval", "-l", "-d", "\t"}, exitOK, `        & Precision &  Recall  & F$_{\beta=1} \\\hline`},
+		{[]string{"conlleval", "-d"}, exitUsage, "nerbench: conlleval: -d requires an argument"},
+		{[]string{"conlleval", "-x"}, exitUsage, "nerbench: conlleval: unknown argument -x"},
+		{[]string{"conlleval", "file.txt"}, exitUsage, "nerbench: conlleval: unexpected command line argument file.txt"},
+		{[]string{"conlleval"}, exitError, "nerbench: <stdin>:1: wrong number of columns"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(t.Context(), tc.args, strings.NewReader(in), &out, &errb)
+			got := out.String()
+			if code != exitOK {
+				got = errb.String()
+			}
+			if code != tc.code || !strings.HasPrefix(got, tc.want) {
+				t.Errorf("exit code %d, output %q; want %d and %q", code, got, tc.code, tc.want)
+			}
+		})
 	}
 }
