@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"unsafe"
 )
 
 // Errors returned by Score, wrapped with detail.
@@ -232,6 +233,12 @@ type scorer struct {
 	match   matcher
 	conf    confusionBuilder
 
+	fast       fastTags // interned tags of the fast path
+	countCache [8]struct {
+		typ string
+		c   *typeCounts
+	}
+
 	predFirst map[string][2]int // unmapped predicted types, first place
 	goldTypes map[string]bool   // gold types after mapping
 }
@@ -275,18 +282,46 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	if opts.NoMisc || len(opts.Map) > 0 || opts.Scheme == IO {
 		s.acc = make(map[string]string)
 	}
-	// Room for one entity in eight words, a typical NER density, so that
-	// the buffers rarely grow.
-	s.goldEnt = make([]Entity, 0, tokens/8+8)
-	s.predEnt = make([]Entity, 0, tokens/8+8)
-	s.match.matches = make([]Match, 0, tokens/8+8)
+	// Every entity has a word whose tag is not O: room for that many, so
+	// that the buffers never grow (growing them costs more than counting).
+	ng, np := 0, 0
+	for i := range gold {
+		for j := range gold[i] {
+			if gold[i][j] != "O" {
+				ng++
+			}
+			if pred[i][j] != "O" {
+				np++
+			}
+		}
+	}
+	s.goldEnt = make([]Entity, 0, ng+8)
+	s.predEnt = make([]Entity, 0, np+8)
+	s.match.matches = make([]Match, 0, ng+np+8)
 	s.gOff = make([]int, 0, len(gold)+1)
 	s.pOff = make([]int, 0, len(gold)+1)
 	s.gOff = append(s.gOff, 0)
 	s.pOff = append(s.pOff, 0)
-	for i := range gold {
-		if err := s.sentence(i, gold[i], pred[i]); err != nil {
-			return nil, err
+	if opts.fastPath() {
+		s.fast.init()
+		for i := range gold {
+			for _, t := range gold[i] {
+				if t == "" {
+					return nil, s.emptyTag(i, gold[i], pred[i])
+				}
+			}
+			for _, t := range pred[i] {
+				if t == "" {
+					return nil, s.emptyTag(i, gold[i], pred[i])
+				}
+			}
+			s.fastSentence(i, gold[i], pred[i])
+		}
+	} else {
+		for i := range gold {
+			if err := s.sentence(i, gold[i], pred[i]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := s.checkUnmapped(); err != nil {
@@ -351,6 +386,23 @@ func (s *scorer) sentence(i int, gold, pred []string) error {
 		s.goldEnt = appendDefault(s.goldEnt, g, s.opts.Suffix)
 		s.predEnt = appendDefault(s.predEnt, p, s.opts.Suffix)
 	}
+	s.finishSentence(i, g0, p0)
+	return nil
+}
+
+// emptyTag returns the error of the general path for a sentence with an
+// empty tag.
+func (s *scorer) emptyTag(i int, gold, pred []string) error {
+	if _, err := s.canonical(gold, &s.gbuf, GoldSide, i); err != nil {
+		return err
+	}
+	_, err := s.canonical(pred, &s.pbuf, PredSide, i)
+	return err
+}
+
+// finishSentence filters, counts and matches the entities of sentence i,
+// s.goldEnt[g0:] and s.predEnt[p0:].
+func (s *scorer) finishSentence(i, g0, p0 int) {
 	s.goldEnt = s.filter(s.goldEnt, g0, -1)
 	s.predEnt = s.filter(s.predEnt, p0, i)
 	ge, pe := s.goldEnt[g0:], s.predEnt[p0:]
@@ -363,10 +415,21 @@ func (s *scorer) sentence(i int, gold, pred []string) error {
 	s.match.sentence(i, ge, pe, s)
 	s.gOff = append(s.gOff, len(s.goldEnt))
 	s.pOff = append(s.pOff, len(s.predEnt))
-	return nil
 }
 
 func (s *scorer) count(typ string) *typeCounts {
+	// Types mostly share their bytes with an interned name: a small cache
+	// keyed by the address saves the map lookup.
+	k := &s.countCache[(uintptr(unsafe.Pointer(unsafe.StringData(typ)))>>3)&7]
+	if k.c != nil && unsafe.StringData(k.typ) == unsafe.StringData(typ) && len(k.typ) == len(typ) {
+		return k.c
+	}
+	c := s.count1(typ)
+	k.typ, k.c = typ, c
+	return c
+}
+
+func (s *scorer) count1(typ string) *typeCounts {
 	c := s.types[typ]
 	if c == nil {
 		c = new(typeCounts)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -383,6 +384,15 @@ func openScoreSource(o *scoreOptions) (*scoreSource, error) {
 	return s, nil
 }
 
+// lines returns an upper bound of the number of token lines.
+func (s *scoreSource) lines() int {
+	r := s.one
+	if r == nil {
+		r = s.g
+	}
+	return bytes.Count(r.data, []byte{'\n'}) + 1
+}
+
 func (s *scoreSource) name() string {
 	if s.one != nil {
 		return s.one.name
@@ -523,7 +533,10 @@ func readSentences(ctx context.Context, src *scoreSource) (*sentences, error) {
 		intern[s] = s
 		return s
 	}
-	var gAll, pAll []string
+	// One line per token at most: room for all of them at once, since
+	// growing slices of strings costs more than the reading.
+	lines := src.lines()
+	gAll, pAll := make([]string, 0, lines), make([]string, 0, lines)
 	start := 0
 	flush := func() {
 		if len(gAll) > start {
