@@ -275,4 +275,3 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 	s.predEnt = ps.step(s.predEnt, len(gold), clsO, 0, f.types)
 	s.finishSentence(i, g0, p0)
 }
-
