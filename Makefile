@@ -16,7 +16,7 @@ export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(abspath $(ORT_LIB))
 
 include mk/torch.mk
 
-.PHONY: help setup build run test vet fmt-check golden fuzz bench baseline-model clean
+.PHONY: help setup build run test vet fmt-check golden fuzz bench bench-compare baseline-model clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,13 @@ baseline-model: ## retrain the embedded baseline model from NERBENCH_DATA (deter
 
 bench: ## run the Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-compare: ## scoring speed beside conlleval.pl and Python seqeval 1.2.2 (../shared/tools), same corpus, one run
+	@/usr/bin/python3 -c 'import numpy, sklearn' 2>/dev/null || { echo "installing python3-numpy python3-sklearn (apt) for seqeval"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-numpy python3-sklearn; }
+	@command -v perl >/dev/null || { echo "bench-compare: conlleval.pl needs perl (apt-get install perl)"; exit 1; }
+	$(GO) build -o $(NERBENCH) ./cmd/nerbench
+	$(GO) run ./tools/benchcompare -nerbench $(NERBENCH) $(BENCH_COMPARE_FLAGS)
 
 clean: ## remove build outputs (keeps nothing from setup)
 	rm -rf $(BIN)

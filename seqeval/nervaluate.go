@@ -2,6 +2,7 @@ package seqeval
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,17 +122,18 @@ func Nervaluate(gold, pred [][]Entity) *Nerval {
 	n := &Nerval{PerType: make(map[string]*[NumNervalSchemas]NervalCounts)}
 	var ev nervalEvaluator
 	var gt, pt []Entity
+	var seen []string // the types of the sentence
 	for i := range gold {
 		for s := range NumNervalSchemas {
 			n.Overall[s].add(ev.evaluate(s, gold[i], pred[i]))
 		}
-		seen := map[string]bool{}
-		for _, list := range [][]Entity{gold[i], pred[i]} {
+		seen = seen[:0]
+		for _, list := range [2][]Entity{gold[i], pred[i]} {
 			for _, e := range list {
-				if seen[e.Type] {
+				if slices.Contains(seen, e.Type) {
 					continue
 				}
-				seen[e.Type] = true
+				seen = append(seen, e.Type)
 				gt, pt = filterType(gt[:0], gold[i], e.Type), filterType(pt[:0], pred[i], e.Type)
 				c := n.PerType[e.Type]
 				if c == nil {

@@ -253,7 +253,7 @@ func runScore(ctx context.Context, o *scoreOptions) error {
 	if o.conllevalEngine() {
 		return scoreConlleval(ctx, o, src)
 	}
-	in, err := readSentences(ctx, src)
+	in, err := readSentences(ctx, src, o)
 	if err != nil {
 		return err
 	}
@@ -520,7 +520,7 @@ func (in *sentences) lineOf(side string, sent int) int {
 	return in.goldLine[sent]
 }
 
-func readSentences(ctx context.Context, src *scoreSource) (*sentences, error) {
+func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sentences, error) {
 	in := &sentences{}
 	in.goldFile, _ = src.place(true)
 	in.predFile, _ = src.place(false)
@@ -530,8 +530,17 @@ func readSentences(ctx context.Context, src *scoreSource) (*sentences, error) {
 			return s
 		}
 		s := string(b)
-		intern[s] = s
-		return s
+		t := s
+		if o.raw { // conlleval.pl's -r and -o, as for the conlleval report
+			if t == o.outside {
+				t = "O"
+			}
+			if t != "O" {
+				t = "B-" + t
+			}
+		}
+		intern[s] = t
+		return t
 	}
 	// One line per token at most: room for all of them at once, since
 	// growing slices of strings costs more than the reading.

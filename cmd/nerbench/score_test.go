@@ -456,3 +456,22 @@ func TestConllevalCmdArgs(t *testing.T) {
 		})
 	}
 }
+
+// TestScoreRawSeqeval checks that -r and --outside apply to seqeval's
+// outputs too: every tag but O (and the outside tag) is a one-word entity.
+func TestScoreRawSeqeval(t *testing.T) {
+	in := "a PER PER\nb PER PER\nc OUT LOC\nd O O\n"
+	got, _, err := scoreRun(t, "-", in, scoreOptions{output: "json", raw: true, outside: "OUT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Micro struct{ TP, Predicted, Gold int }
+	}
+	if err := json.Unmarshal([]byte(got), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Micro.TP != 2 || doc.Micro.Predicted != 3 || doc.Micro.Gold != 2 {
+		t.Errorf("micro counts: got %+v, want tp 2, predicted 3, gold 2", doc.Micro)
+	}
+}

@@ -34,6 +34,9 @@ import (
 	"time"
 )
 
+// lastCPU is the CPU time of the last command timeCmd ran, in seconds.
+var lastCPU float64
+
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcompare:", err)
@@ -93,12 +96,14 @@ func run() error {
 	var seqF1 float64
 	var seqReport string
 	add := func(name string, d float64) { times[name] = append(times[name], d) }
+	addCPU := func(name string) { times[name+" (cpu)"] = append(times[name+" (cpu)"], lastCPU) }
 	for r := range c.runs {
 		d, out, err := timeCmd(corpus, c.perl, c.conlleval)
 		if err != nil {
 			return fmt.Errorf("conlleval.pl: %w", err)
 		}
 		add("conlleval.pl", d)
+		addCPU("conlleval.pl")
 		outs["conlleval.pl"] = out
 
 		d, out, err = timeCmd("", c.python, script, corpus, "f1")
@@ -118,6 +123,7 @@ func run() error {
 		add("seqeval f1_score", py.ScoreS)
 		add("seqeval read + f1_score", py.ReadS+py.ScoreS)
 		add("seqeval f1_score process", d)
+		addCPU("seqeval f1_score process")
 		seqF1 = py.F1
 
 		if r < c.reportRuns {
@@ -135,11 +141,12 @@ func run() error {
 		for _, v := range []struct{ name, output string }{
 			{"nerbench score", "conlleval"}, {"nerbench score -o seqeval", "seqeval"}, {"nerbench score -o json", "json"},
 		} {
-			d, out, err = timeCmd("", c.nerbench, "score", "-o", v.output, corpus)
+			d, out, err = timeCmd("", c.nerbench, "score", "--output", v.output, corpus)
 			if err != nil {
 				return fmt.Errorf("%s: %w", v.name, err)
 			}
 			add(v.name, d)
+			addCPU(v.name)
 			outs[v.name] = out
 		}
 	}
@@ -172,15 +179,21 @@ func run() error {
 		}
 		return (v[len(v)/2-1] + v[len(v)/2]) / 2
 	}
-	base := med("nerbench score")
-	fmt.Printf("\n%-40s %10s %14s %12s\n", "tool", "median s", "tokens/s", "÷ nerbench")
+	base, baseCPU := med("nerbench score"), med("nerbench score (cpu)")
+	fmt.Printf("\n%-38s %9s %12s %10s   %9s %10s\n", "tool", "wall s", "tokens/s", "÷ nerbench", "cpu s", "÷ nerbench")
 	for _, name := range []string{"conlleval.pl", "seqeval read", "seqeval f1_score", "seqeval read + f1_score", "seqeval f1_score process",
 		"seqeval read + classification_report", "nerbench score", "nerbench score -o seqeval", "nerbench score -o json"} {
 		m := med(name)
-		fmt.Printf("%-40s %10.3f %14.0f %11.1f×\n", name, m, float64(c.tokens)/m, m/base)
+		fmt.Printf("%-38s %9.3f %12.0f %9.1f×", name, m, float64(c.tokens)/m, m/base)
+		if cpu := med(name + " (cpu)"); !math.IsNaN(cpu) {
+			fmt.Printf("   %9.3f %9.1f×", cpu, cpu/baseCPU)
+		}
+		fmt.Println()
 	}
-	fmt.Printf("\ngoals: nerbench score vs conlleval.pl %.1f× (goal 50×), vs seqeval read + f1_score %.1f× (goal 20×)\n",
-		med("conlleval.pl")/base, med("seqeval read + f1_score")/base)
+	fmt.Printf("\nnerbench score FILE, whole process: %.1f× conlleval.pl (goal 50×; CPU time %.1f×), %.1f× seqeval read + f1_score (goal 20×)\n",
+		med("conlleval.pl")/base, med("conlleval.pl (cpu)")/baseCPU, med("seqeval read + f1_score")/base)
+	fmt.Println("(seqeval's read + f1_score is the time its script measures, without Python's start and imports;")
+	fmt.Println(" the seqeval f1_score process row is the whole process. cpu is user + system time of the process.)")
 	if len(problems) > 0 {
 		return errors.New("the tools disagree:\n" + strings.Join(problems, "\n"))
 	}
@@ -213,7 +226,8 @@ func check(c *config) error {
 }
 
 // timeCmd runs a command with stdin from the file in (if any) and returns
-// its wall time in seconds and its standard output.
+// its wall time in seconds and its standard output. It records the
+// command's CPU time (user and system) in lastCPU.
 func timeCmd(in string, name string, args ...string) (float64, []byte, error) {
 	cmd := exec.Command(name, args...)
 	var out, errb bytes.Buffer
@@ -229,6 +243,9 @@ func timeCmd(in string, name string, args ...string) (float64, []byte, error) {
 	start := time.Now()
 	err := cmd.Run()
 	d := time.Since(start).Seconds()
+	if cmd.ProcessState != nil {
+		lastCPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
 	if err != nil {
 		return 0, nil, fmt.Errorf("%v: %s", err, errb.Bytes())
 	}
