@@ -1,7 +1,6 @@
 package seqeval
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -53,8 +52,8 @@ type Conlleval struct {
 	types   []conllType
 	keys    map[[2]string]int32 // (chunk tag, type) -> accuracy key
 
-	lastGold, lastPred []byte // last tags looked up, and their indices
-	lastGID, lastPID   int32
+	names []string     // tags as written, by index
+	cache [2][16]int32 // per side, recent tag indices + 1 by a hash of the tag
 
 	tokens, correctTags        int
 	nGold, nFound, nCorrect    int
@@ -72,7 +71,7 @@ type conllTag struct {
 	typ   int32
 	key   int32
 	lower bool // a lower-case B/I/E/S/O prefix, read as conlleval.pl reads it
-	pred  bool // seen as a prediction with an unmapped type
+	pred  bool // seen as a prediction
 	gold  bool // seen as gold
 }
 
@@ -109,7 +108,6 @@ func (c *Conlleval) init() {
 		c.types[c.typeID(k)].mapped = true
 		c.types[c.typeID(v)].mapped = true
 	}
-	c.lastGID, c.lastPID = -1, -1
 }
 
 func (c *Conlleval) typeID(name string) int32 {
@@ -205,6 +203,32 @@ func (c *Conlleval) lookup(tag []byte) (int32, error) {
 	id := int32(len(c.tags))
 	c.ids[string(tag)] = id
 	c.tags = append(c.tags, t)
+	c.names = append(c.names, string(tag))
+	return id, nil
+}
+
+// cached returns the index of tag on side (0 gold, 1 predicted) through a
+// small direct-mapped cache in front of the map, which spares the map
+// lookup on nearly every word: a corpus has few distinct tags.
+func (c *Conlleval) cached(side int, tag []byte) (int32, error) {
+	h := len(tag)
+	if h > 0 {
+		h = h*7 + int(tag[0])*3 + int(tag[h-1])
+	}
+	slot := &c.cache[side][h&15]
+	if id := *slot - 1; id >= 0 && string(tag) == c.names[id] {
+		return id, nil
+	}
+	id, err := c.lookup(tag)
+	if err != nil {
+		return -1, err
+	}
+	*slot = id + 1
+	if side == 0 {
+		c.tags[id].gold = true
+	} else {
+		c.tags[id].pred = true
+	}
 	return id, nil
 }
 
@@ -214,32 +238,19 @@ func (c *Conlleval) TokenBytes(gold, pred []byte) error {
 		return c.err
 	}
 	c.init()
-	if c.lastGID < 0 || !bytes.Equal(gold, c.lastGold) {
-		id, err := c.lookup(gold)
-		if err != nil {
-			c.err = fmt.Errorf("gold %w", err)
-			return c.err
-		}
-		c.lastGID, c.lastGold = id, append(c.lastGold[:0], gold...)
+	gi, err := c.cached(0, gold)
+	if err != nil {
+		c.err = fmt.Errorf("gold %w", err)
+		return c.err
 	}
-	if c.lastPID < 0 || !bytes.Equal(pred, c.lastPred) {
-		id, err := c.lookup(pred)
-		if err != nil {
-			c.err = fmt.Errorf("predicted %w", err)
-			return c.err
-		}
-		c.lastPID, c.lastPred = id, append(c.lastPred[:0], pred...)
+	pi, err := c.cached(1, pred)
+	if err != nil {
+		c.err = fmt.Errorf("predicted %w", err)
+		return c.err
 	}
-	g, p := &c.tags[c.lastGID], &c.tags[c.lastPID]
-	if g.lower {
-		c.lowerCase++
-	}
-	if p.lower {
-		c.lowerCase++
-	}
-	g.gold = true
-	if len(c.Map) > 0 && !p.pred {
-		p.pred = true
+	g, p := &c.tags[gi], &c.tags[pi]
+	if g.lower || p.lower {
+		c.countLower(g, p)
 	}
 	if g.key == p.key {
 		c.correctTags++
@@ -247,6 +258,15 @@ func (c *Conlleval) TokenBytes(gold, pred []byte) error {
 	c.tokens++
 	c.step(*g, *p)
 	return nil
+}
+
+func (c *Conlleval) countLower(g, p *conllTag) {
+	if g.lower {
+		c.lowerCase++
+	}
+	if p.lower {
+		c.lowerCase++
+	}
 }
 
 // Token adds a word line with its gold and predicted tag. It returns an

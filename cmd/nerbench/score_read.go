@@ -94,28 +94,33 @@ func (r *conllReader) hint() string {
 	return fmt.Sprintf("; columns are split at /%s/", r.delim)
 }
 
-// splitSpace splits at single spaces, Perl's split(/ /, $line).
+// splitSpace splits at single spaces, Perl's split(/ /, $line), in one
+// pass over the line.
 func (r *conllReader) splitSpace(ln []byte) {
 	end := len(ln)
 	for end > 0 && ln[end-1] == ' ' {
 		end--
 	}
-	ln = ln[:end]
-	if len(ln) == 0 {
+	if end == 0 {
 		r.n, r.first, r.last, r.before = 0, nil, nil, nil
 		return
 	}
-	r.n = bytes.Count(ln, []byte{' '}) + 1
-	i := bytes.IndexByte(ln, ' ')
-	if i < 0 {
-		r.first, r.last, r.before = ln, ln, nil
+	n, first, last, prev := 1, -1, -1, -1
+	for i, b := range ln[:end] {
+		if b == ' ' {
+			n++
+			if first < 0 {
+				first = i
+			}
+			prev, last = last, i
+		}
+	}
+	r.n = n
+	if first < 0 {
+		r.first, r.last, r.before = ln[:end], ln[:end], nil
 		return
 	}
-	r.first = ln[:i]
-	j := bytes.LastIndexByte(ln, ' ')
-	r.last = ln[j+1:]
-	k := bytes.LastIndexByte(ln[:j], ' ')
-	r.before = ln[k+1 : j]
+	r.first, r.last, r.before = ln[:first], ln[last+1:end], ln[prev+1:last]
 }
 
 // splitRegexp splits at the matches of r.delim as Perl's split does: a

@@ -138,6 +138,12 @@ func run() error {
 			seqReport = py.Report
 		}
 
+		d, _, err = timeCmd("", c.nerbench, "version")
+		if err != nil {
+			return fmt.Errorf("nerbench version: %w", err)
+		}
+		add("nerbench version (start only)", d)
+		addCPU("nerbench version (start only)")
 		for _, v := range []struct{ name, output string }{
 			{"nerbench score", "conlleval"}, {"nerbench score -o seqeval", "seqeval"}, {"nerbench score -o json", "json"},
 		} {
@@ -182,7 +188,7 @@ func run() error {
 	base, baseCPU := med("nerbench score"), med("nerbench score (cpu)")
 	fmt.Printf("\n%-38s %9s %12s %10s   %9s %10s\n", "tool", "wall s", "tokens/s", "÷ nerbench", "cpu s", "÷ nerbench")
 	for _, name := range []string{"conlleval.pl", "seqeval read", "seqeval f1_score", "seqeval read + f1_score", "seqeval f1_score process",
-		"seqeval read + classification_report", "nerbench score", "nerbench score -o seqeval", "nerbench score -o json"} {
+		"seqeval read + classification_report", "nerbench version (start only)", "nerbench score", "nerbench score -o seqeval", "nerbench score -o json"} {
 		m := med(name)
 		fmt.Printf("%-38s %9.3f %12.0f %9.1f×", name, m, float64(c.tokens)/m, m/base)
 		if cpu := med(name + " (cpu)"); !math.IsNaN(cpu) {
