@@ -7,8 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/nerbench/nerbench/seqeval"
 )
 
 // conllevalPL returns perl and the absolute path of conlleval.pl, found in
@@ -212,4 +215,24 @@ func TestScoreConllevalRandom(t *testing.T) {
 		}
 	}
 	t.Logf("%d files (%d rejected by conlleval.pl), %d differences", files, rejected, diffs)
+}
+
+// FuzzScoreInput runs `nerbench score` on arbitrary input with every
+// output: it may fail, but only with an error, never a panic, and the
+// conlleval report never fails on input with two columns everywhere.
+func FuzzScoreInput(f *testing.F) {
+	f.Add("a B-PER B-PER\nb I-PER O\n\n-X- O O\nc x .\n", " ")
+	f.Add("a\tB-PER\tO\r\n\r\n", `\t`)
+	f.Add("a,[,]\n,,\n", "(,)")
+	f.Fuzz(func(t *testing.T, in, delim string) {
+		if _, err := regexp.Compile(delim); err != nil || delim == "" {
+			delim = " "
+		}
+		for _, output := range scoreOutputs {
+			for _, scheme := range []seqeval.Scheme{seqeval.NoScheme, seqeval.IO} {
+				o := scoreOptions{output: output, delimiter: delim, opts: seqeval.Options{Scheme: scheme}}
+				_, _, _ = scoreRun(t, "-", in, o)
+			}
+		}
+	})
 }
