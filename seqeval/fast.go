@@ -146,7 +146,9 @@ func (s *scorer) readTag(tag string, f *fastTags) tagInfo {
 		f.conlIDs[k] = cid
 	}
 	in.conll = cid
-	in.label = s.conf.id(0, in.canon, &s.opts)
+	if !s.opts.CountsOnly {
+		in.label = s.conf.id(0, in.canon, &s.opts)
+	}
 	return in
 }
 
@@ -254,7 +256,9 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 		if g.conll == p.conll {
 			r.conllCorrectTags++
 		}
-		s.conf.counts[g.label][p.label]++
+		if !s.opts.CountsOnly {
+			s.conf.counts[g.label][p.label]++
+		}
 		s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
 		s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
 	}

@@ -60,5 +60,17 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
 			t.Fatalf("corpus %d %+v: fast path differs (-general +fast):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
 		}
+		// CountsOnly, on either path, changes nothing but the lists it skips.
+		o.CountsOnly = true
+		want.Gold, want.Pred, want.Errors, want.ErrorTotal, want.Matches, want.Confusion = nil, nil, nil, ErrorCounts{}, nil, Confusion{}
+		for _, score := range []func([][]string, [][]string, Options) (*Result, error){Score, scoreGeneral} {
+			got, err := score(gold, pred, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
+				t.Fatalf("corpus %d %+v: CountsOnly differs (-full +counts only):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
+			}
+		}
 	}
 }

@@ -257,7 +257,11 @@ func runScore(ctx context.Context, o *scoreOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := seqeval.Score(in.gold, in.pred, o.opts)
+	opts := o.opts
+	// Only JSON and nervaluate need the entities, the breakdown and the
+	// confusion matrix.
+	opts.CountsOnly = o.output != "json" && o.output != "nervaluate"
+	res, err := seqeval.Score(in.gold, in.pred, opts)
 	if err != nil {
 		var te *seqeval.TagError
 		if errors.As(err, &te) && te.Sentence < len(in.goldLine) {
