@@ -21,7 +21,7 @@ LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 include mk/torch.mk
 
-.PHONY: help setup build run test vet fmt-check golden fuzz bench baseline-model clean slurm-deps slurm-test experiments
+.PHONY: help setup build run test vet fmt-check golden fuzz bench bench-compare baseline-model clean slurm-deps slurm-test experiments
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -85,6 +85,13 @@ experiments: build ## run and collect the baseline experiment specs (experiments
 
 bench: ## run the Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-compare: ## scoring speed beside conlleval.pl and Python seqeval 1.2.2 (../shared/tools), same corpus, one run
+	@/usr/bin/python3 -c 'import numpy, sklearn' 2>/dev/null || { echo "installing python3-numpy python3-sklearn (apt) for seqeval"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-numpy python3-sklearn; }
+	@command -v perl >/dev/null || { echo "bench-compare: conlleval.pl needs perl (apt-get install perl)"; exit 1; }
+	$(GO) build -o $(NERBENCH) ./cmd/nerbench
+	$(GO) run ./tools/benchcompare -nerbench $(NERBENCH) $(BENCH_COMPARE_FLAGS)
 
 clean: ## remove build outputs (keeps nothing from setup)
 	rm -rf $(BIN)

@@ -235,7 +235,13 @@ func (c *confusionBuilder) add(g, p []string, o *Options) {
 // words, after Map and NoMisc.
 func wordLabel(tag string, o *Options) string {
 	var label string
-	if o.Mode == Strict {
+	if o.Scheme == IO {
+		typ, outside, _ := parseIO(tag)
+		label = typ
+		if outside {
+			label = "O"
+		}
+	} else if o.Mode == Strict {
 		t, _ := parseStrict(tag, o.Suffix)
 		label = t.typ
 		if t.prefix == pO {

@@ -49,7 +49,7 @@ func (s *scorer) canonical(tags []string, buf *[]string, side Side, sent int) ([
 			prevCls, prevType = cls, typ
 		}
 	}
-	if s.opts.Mode == Default {
+	if s.opts.Mode == Default && s.opts.Scheme != IO {
 		for j, t := range out {
 			if seqevalTag(t, s.opts.Suffix) {
 				continue
@@ -60,8 +60,9 @@ func (s *scorer) canonical(tags []string, buf *[]string, side Side, sent int) ([
 				rep.PredUnknown++
 			}
 			if rep.FirstUnknown == "" {
-				rep.FirstUnknown = (&TagError{Side: sideName(side), Sentence: sent, Word: j, Tag: t,
-					Reason: "seems not to be NE tag"}).Error()
+				s.res.FirstUnknown = &TagError{Side: sideName(side), Sentence: sent, Word: j, Tag: t,
+					Reason: "seems not to be NE tag"}
+				rep.FirstUnknown = s.res.FirstUnknown.Error()
 			}
 		}
 	}
@@ -149,4 +150,57 @@ func seqevalTag(t string, suffix bool) bool {
 		return false
 	}
 	return c == 'B' || c == 'I' || c == 'E' || c == 'S'
+}
+
+// accTag returns tag t as compared for the accuracy and the token counts:
+// with NoMisc, a MISC tag is O; with Map, the type is renamed (a tag whose
+// type maps to O is O); in scheme IO, a tag is O or I-TYPE. Other tags are
+// compared as written. Results are cached per distinct tag.
+func (s *scorer) accTag(t string) string {
+	if r, ok := s.acc[t]; ok {
+		return r
+	}
+	o := &s.opts
+	r := t
+	if o.Scheme == IO {
+		if typ, outside, ok := parseIO(t); ok {
+			r = "O"
+			if to, removed := s.mapType(typ); !outside && !removed {
+				r = "I-" + to
+			}
+		}
+	} else {
+		split := splitPrefix
+		if o.Suffix {
+			split = splitSuffix
+		}
+		if cls, typ := split(t); cls != clsO {
+			to, removed := s.mapType(typ)
+			switch {
+			case removed:
+				r = "O"
+			case to == typ:
+			case o.Suffix:
+				_, n := lastRune(t)
+				r = to + "-" + t[len(t)-n:]
+			default:
+				_, n := firstRune(t)
+				r = t[:n] + "-" + to
+			}
+		}
+	}
+	s.acc[t] = r
+	return r
+}
+
+// mapType applies Map and then NoMisc to a type, as filter does to
+// entities, and reports whether the type is removed.
+func (s *scorer) mapType(typ string) (string, bool) {
+	if to, ok := s.opts.Map[typ]; ok {
+		if to == "O" {
+			return typ, true
+		}
+		typ = to
+	}
+	return typ, s.opts.NoMisc && typ == "MISC"
 }

@@ -1,8 +1,10 @@
 package seqeval
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -281,5 +283,112 @@ func TestDifferentialBIOESDiffers(t *testing.T) {
 	}
 	if diffs == 0 {
 		t.Errorf("BIOES: got 0 differing corpora of 200, want some")
+	}
+}
+
+// refRaw applies conlleval.pl's -r and -o to a tag, as its main loop does.
+func refRaw(tag, outside string) string {
+	if tag == outside {
+		tag = "O"
+	}
+	if tag != "O" {
+		tag = "B-" + tag
+	}
+	return tag
+}
+
+// shapeTag draws a tag of any shape conlleval.pl accepts: the prefixes B,
+// I, E, S, O, ".", "[", "]", lower-case b and i, an unknown x, or none (a
+// bare type, as in IO files), with typed, untyped ("B"), empty ("B-"),
+// "_", "0" and hyphenated types.
+func shapeTag(rng *rand.Rand) string {
+	prefixes := []string{"B", "I", "E", "S", "O", "O", "O", ".", "[", "]", "b", "i", "x", ""}
+	types := []string{"PER", "LOC", "_", "0", "ORG-X", ""}
+	p := prefixes[rng.IntN(len(prefixes))]
+	if p == "O" || (p == "." || p == "[" || p == "]") && rng.IntN(2) == 0 {
+		return p
+	}
+	typ := types[rng.IntN(len(types))]
+	switch {
+	case p == "":
+		if typ == "" {
+			return "O"
+		}
+		return typ
+	case typ == "" && rng.IntN(2) == 0:
+		return p // untyped
+	}
+	return p + "-" + typ
+}
+
+// TestConllevalAgainstReference draws random corpora of every tag shape
+// and requires Conlleval, with and without -r and -o, to count exactly as
+// the literal reference implementation of conlleval.pl above.
+func TestConllevalAgainstReference(t *testing.T) {
+	corpora := 4000
+	if testing.Short() {
+		corpora = 400
+	}
+	rng := rand.New(rand.NewPCG(2026, 12))
+	for _, v := range []struct {
+		name    string
+		raw     bool
+		outside string
+	}{{"plain", false, ""}, {"raw", true, ""}, {"raw outside", true, "PER"}} {
+		diffs, tokens := 0, 0
+		for k := range corpora {
+			n := rng.IntN(10)
+			gold, pred := make([][]string, n), make([][]string, n)
+			for i := range n {
+				l := rng.IntN(20)
+				gold[i], pred[i] = make([]string, l), make([]string, l)
+				for j := range l {
+					gold[i][j] = shapeTag(rng)
+					pred[i][j] = gold[i][j]
+					if rng.IntN(3) == 0 {
+						pred[i][j] = shapeTag(rng)
+					}
+				}
+				tokens += l
+			}
+			c := Conlleval{Raw: v.raw, Outside: v.outside}
+			rg, rp := make([][]string, n), make([][]string, n)
+			for i := range n {
+				if i > 0 {
+					c.Boundary()
+				}
+				rg[i], rp[i] = slices.Clone(gold[i]), slices.Clone(pred[i])
+				for j := range gold[i] {
+					if err := c.Token(gold[i][j], pred[i][j]); err != nil {
+						t.Fatal(err)
+					}
+					if v.raw {
+						out := cmp.Or(v.outside, "O")
+						rg[i][j], rp[i][j] = refRaw(gold[i][j], out), refRaw(pred[i][j], out)
+					}
+				}
+			}
+			got := c.Counts()
+			ref := refConlleval(rg, rp)
+			want := map[string][3]int{}
+			for typ, x := range ref.perType {
+				want[typ] = [3]int{x[0], x[1], x[2]}
+			}
+			have := map[string][3]int{}
+			for _, x := range got.PerType {
+				have[x.Name] = [3]int{x.Gold, x.Found, x.Correct}
+			}
+			if fmt.Sprint(have) != fmt.Sprint(want) || got.Tokens != ref.tokens || got.CorrectTags != ref.correctTags ||
+				got.Gold != ref.gold || got.Found != ref.found || got.Correct != ref.correct {
+				diffs++
+				if diffs <= 3 {
+					t.Errorf("%s corpus %d: got %+v, want %+v\ngold %q\npred %q", v.name, k, got, ref, gold, pred)
+				}
+			}
+		}
+		t.Logf("%s: %d corpora, %d tokens, %d differences", v.name, corpora, tokens, diffs)
+		if diffs > 0 {
+			t.Errorf("%s: %d of %d corpora differ", v.name, diffs, corpora)
+		}
 	}
 }

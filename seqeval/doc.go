@@ -22,11 +22,19 @@
 // The tests port seqeval's tests/test_scheme.py tables and the cases of
 // nerbench's notes on seqeval edge cases.
 //
-// The conlleval report follows conlleval.pl version 2004-01-26 (as in
-// seqeval's tests/conlleval.pl). On B/I/O and E/I/O tags, Default mode gives
-// conlleval.pl's gold, found and correct counts; the package's tests check
-// this against an independent implementation of conlleval.pl's rules on
-// thousands of random corpora.
+// Conlleval counts exactly as conlleval.pl version 2004-01-26 (as in
+// seqeval's tests/conlleval.pl), on every tag it accepts and with its -r and
+// -o options, and prints its report and its -l LaTeX table byte for byte.
+// On B/I/O and E/I/O tags without the type "_", Default mode gives
+// conlleval.pl's gold, found and correct counts too (Result.ConllevalReport
+// prints them in its layout). The package's tests check both against an
+// independent implementation of conlleval.pl's rules on thousands of random
+// corpora, and cmd/nerbench's tests against conlleval.pl itself.
+//
+// Nervaluate scores the entities with nervaluate 1.x's four schemas
+// (strict, exact, partial, ent_type), overall and per type; see its
+// comment for the definitions and the one place where nervaluate's own
+// output differs.
 //
 // # Modes
 //
@@ -68,7 +76,10 @@
 // follow numpy's pairwise summation, so that they round as seqeval's.
 //
 // Options.NoMisc removes MISC entities after chunking, which equals
-// replacing every *-MISC tag by O (tested on random corpora). Options.Map
+// replacing every *-MISC tag by O (tested on random corpora); the accuracy
+// compares the tags with MISC replaced by O. Options.Beta gives seqeval's
+// F-beta (Result.FBeta) and Result.TokenCounts is seqeval's
+// performance_measure. Scheme IO reads IO tags in either mode. Options.Map
 // renames types after chunking and is stated in Result.Header; with a map,
 // a predicted type that is neither mapped, a mapping target nor a gold type
 // is an error wrapping ErrUnmappedType.
@@ -90,9 +101,10 @@
 // keys of maps are sorted; a NaN is null). The schema is stable; new keys
 // may be added.
 //
+//	schema         "nerbench.score/v1"
 //	reference      "seqeval 1.2.2"
 //	mode           "default" or "strict"
-//	scheme         "IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU", or null in default mode
+//	scheme         "IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU", "IO", or null
 //	suffix         bool: suffix-style tags
 //	no_misc        bool
 //	map            {FROM: TO}: type mapping ({} when none)
@@ -101,7 +113,10 @@
 //	macro          {"precision", "recall", "f1", "support"}
 //	weighted       {"precision", "recall", "f1", "support"}
 //	per_type       {TYPE: {"precision", "recall", "f1", "tp", "predicted", "support"}}
+//	beta           the F-beta's beta (1 by default)
+//	f_beta         {"micro", "macro", "weighted", "per_type": {TYPE: F}}
 //	accuracy       token accuracy
+//	performance_measure {"TP", "FP", "FN", "TN"}: seqeval's token counts
 //	sentences      number of sentences
 //	tokens         number of words
 //	correct_tags   words whose gold and predicted tags are equal
@@ -109,6 +124,9 @@
 //	errors         {TYPE: {"correct", "spurious", "missing", "wrong_type", "wrong_boundary", "wrong_type_boundary"}}
 //	errors_total   the same over all types
 //	confusion      {"labels": [...types sorted, "O"], "counts": [[gold row][predicted column]]}
+//	nervaluate     {"reference", "overall": {SCHEMA: counts}, "per_type": {TYPE: {SCHEMA: counts}}},
+//	               counts {"correct", "incorrect", "partial", "missed", "spurious",
+//	               "possible", "actual", "precision", "recall", "f1"}
 //
 // Support is the number of gold entities, as in seqeval; conlleval.pl's
 // per-type count is the number of predicted ones.

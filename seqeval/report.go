@@ -130,60 +130,50 @@ func (r *Result) Header() string {
 	return b.String()
 }
 
-// ConllevalReport returns the report of conlleval.pl (version 2004-01-26)
-// byte for byte for the counts of r: the overall line, the accuracy line
-// (absent for 0 tokens) and a line per type, whose last number is the
-// predicted (found) count. seqeval's untyped "_" is conlleval's "", as is
-// a type "0" (false in Perl), and, as in conlleval.pl, a type "" found in
-// both gold and predictions prints two identical lines. Padding counts
-// bytes, as Perl does.
-//
-// In Default mode the counts equal conlleval.pl's on B/I/O and E/I/O tags;
-// other modes and options give their own counts in conlleval's layout.
-func (r *Result) ConllevalReport() string {
-	var b strings.Builder
-	var tp, gold, pred int
-	type row struct {
-		name string
-		m    Metrics
-	}
-	rows := make([]row, 0, len(r.Types))
+// ConllCounts returns the counts of r in conlleval.pl's terms: the chunks
+// of r's mode (not conlleval.pl's own; see Conlleval), with seqeval's
+// untyped "_" and a type "0" read as conlleval's "", and the tags compared
+// as conlleval.pl compares them (prefix and type split at the first '-').
+func (r *Result) ConllCounts() ConllCounts {
+	c := ConllCounts{Tokens: r.Tokens, CorrectTags: r.conllCorrectTags}
+	byName := map[string]int{}
 	for _, t := range r.Types {
 		m := r.PerType[t]
-		tp += m.TP
-		gold += m.Gold
-		pred += m.Predicted
+		c.Correct += m.TP
+		c.Gold += m.Gold
+		c.Found += m.Predicted
 		name := t
 		if name == untyped || name == "0" {
-			// seqeval's untyped "_" is conlleval's "", and conlleval.pl
-			// reads a type "0" as "" too (Perl's false).
 			name = ""
 		}
-		rows = append(rows, row{name, m})
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].name < rows[j].name })
-	fmt.Fprintf(&b, "processed %d tokens with %d phrases; found: %d phrases; correct: %d.\n", r.Tokens, gold, pred, tp)
-	if r.Tokens > 0 {
-		p, rc, f := conllPRF(tp, pred, gold)
-		fmt.Fprintf(&b, "accuracy: %6.2f%%; precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f\n",
-			float64(100*r.conllCorrectTags)/float64(r.Tokens), p, rc, f)
-	}
-	for _, rw := range rows {
-		n := 1
-		// conlleval.pl's dedup loop (`not($lastType) or ...`) keeps both
-		// copies of a false type name present in both hashes.
-		if rw.name == "" && rw.m.Gold > 0 && rw.m.Predicted > 0 {
-			n = 2
+		i, ok := byName[name]
+		if !ok {
+			i = len(c.PerType)
+			byName[name] = i
+			c.PerType = append(c.PerType, ConllTypeCounts{Name: name})
 		}
-		p, rc, f := conllPRF(rw.m.TP, rw.m.Predicted, rw.m.Gold)
-		for range n {
-			if len(rw.name) < 17 {
-				b.WriteString(strings.Repeat(" ", 17-len(rw.name)))
-			}
-			b.WriteString(rw.name)
-			fmt.Fprintf(&b, ": precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f  %d\n", p, rc, f, rw.m.Predicted)
-		}
+		c.PerType[i].Gold += m.Gold
+		c.PerType[i].Found += m.Predicted
+		c.PerType[i].Correct += m.TP
 	}
+	sort.Slice(c.PerType, func(i, j int) bool { return c.PerType[i].Name < c.PerType[j].Name })
+	return c
+}
+
+// ConllevalReport returns the report of conlleval.pl (version 2004-01-26)
+// byte for byte for the counts of r (see ConllCounts): the overall line,
+// the accuracy line (absent for 0 tokens) and a line per type, whose last
+// number is the predicted (found) count. As in conlleval.pl, a type ""
+// found in both gold and predictions prints two identical lines. Padding
+// counts bytes, as Perl does.
+//
+// These are the counts of r's mode and options. They equal conlleval.pl's
+// in Default mode on B/I/O and E/I/O tags with types other than "_"; for
+// conlleval.pl's own counts on any input, use Conlleval.
+func (r *Result) ConllevalReport() string {
+	c := r.ConllCounts()
+	var b strings.Builder
+	_ = c.WriteReport(&b)
 	return b.String()
 }
 
@@ -253,7 +243,61 @@ type jsonConfusion struct {
 	Counts [][]int  `json:"counts"`
 }
 
+type jsonTokenCounts struct {
+	TP int `json:"TP"`
+	FP int `json:"FP"`
+	FN int `json:"FN"`
+	TN int `json:"TN"`
+}
+
+type jsonFBeta struct {
+	Micro    jsonFloat            `json:"micro"`
+	Macro    jsonFloat            `json:"macro"`
+	Weighted jsonFloat            `json:"weighted"`
+	PerType  map[string]jsonFloat `json:"per_type"`
+}
+
+type jsonNervalCounts struct {
+	Correct   int       `json:"correct"`
+	Incorrect int       `json:"incorrect"`
+	Partial   int       `json:"partial"`
+	Missed    int       `json:"missed"`
+	Spurious  int       `json:"spurious"`
+	Possible  int       `json:"possible"`
+	Actual    int       `json:"actual"`
+	Precision jsonFloat `json:"precision"`
+	Recall    jsonFloat `json:"recall"`
+	F1        jsonFloat `json:"f1"`
+}
+
+type jsonNerval struct {
+	Reference string                                 `json:"reference"`
+	Overall   map[string]jsonNervalCounts            `json:"overall"`
+	PerType   map[string]map[string]jsonNervalCounts `json:"per_type"`
+}
+
+func nervalJSON(n *Nerval) jsonNerval {
+	conv := func(c *[NumNervalSchemas]NervalCounts) map[string]jsonNervalCounts {
+		m := make(map[string]jsonNervalCounts, NumNervalSchemas)
+		for s := range NumNervalSchemas {
+			x := c[s]
+			m[s.String()] = jsonNervalCounts{x.Correct, x.Incorrect, x.Partial, x.Missed, x.Spurious, x.Possible, x.Actual,
+				jsonFloat(x.Precision), jsonFloat(x.Recall), jsonFloat(x.F1)}
+		}
+		return m
+	}
+	j := jsonNerval{Reference: "nervaluate 1.1.0", Overall: conv(&n.Overall), PerType: make(map[string]map[string]jsonNervalCounts, len(n.Types))}
+	for _, t := range n.Types {
+		j.PerType[t] = conv(n.PerType[t])
+	}
+	return j
+}
+
+// JSONSchema is the schema name of Result.JSON.
+const JSONSchema = "nerbench.score/v1"
+
 type jsonResult struct {
+	Schema       string                    `json:"schema"`
 	Reference    string                    `json:"reference"`
 	Mode         string                    `json:"mode"`
 	Scheme       *string                   `json:"scheme"`
@@ -265,7 +309,10 @@ type jsonResult struct {
 	Macro        jsonAverage               `json:"macro"`
 	Weighted     jsonAverage               `json:"weighted"`
 	PerType      map[string]jsonType       `json:"per_type"`
+	Beta         jsonFloat                 `json:"beta"`
+	FBeta        jsonFBeta                 `json:"f_beta"`
 	Accuracy     jsonFloat                 `json:"accuracy"`
+	TokenCounts  jsonTokenCounts           `json:"performance_measure"`
 	Sentences    int                       `json:"sentences"`
 	Tokens       int                       `json:"tokens"`
 	CorrectTags  int                       `json:"correct_tags"`
@@ -273,6 +320,7 @@ type jsonResult struct {
 	Errors       map[string]map[string]int `json:"errors"`
 	ErrorTotal   map[string]int            `json:"errors_total"`
 	Confusion    jsonConfusion             `json:"confusion"`
+	Nervaluate   jsonNerval                `json:"nervaluate"`
 }
 
 func errorMap(c ErrorCounts) map[string]int {
@@ -288,6 +336,7 @@ func errorMap(c ErrorCounts) map[string]int {
 // output is the same on every run.
 func (r *Result) JSON() ([]byte, error) {
 	j := jsonResult{
+		Schema:    JSONSchema,
 		Reference: "seqeval 1.2.2",
 		Mode:      r.Mode.String(),
 		Suffix:    r.Suffix,
@@ -295,10 +344,15 @@ func (r *Result) JSON() ([]byte, error) {
 		Map:       map[string]string{},
 		Micro: jsonMicro{jsonFloat(r.Micro.Precision), jsonFloat(r.Micro.Recall), jsonFloat(r.Micro.F1),
 			r.Micro.TP, r.Micro.Predicted, r.Micro.Gold},
-		Macro:       jsonAverage{jsonFloat(r.Macro.Precision), jsonFloat(r.Macro.Recall), jsonFloat(r.Macro.F1), r.Macro.Gold},
-		Weighted:    jsonAverage{jsonFloat(r.Weighted.Precision), jsonFloat(r.Weighted.Recall), jsonFloat(r.Weighted.F1), r.Weighted.Gold},
-		PerType:     make(map[string]jsonType, len(r.Types)),
+		Macro:    jsonAverage{jsonFloat(r.Macro.Precision), jsonFloat(r.Macro.Recall), jsonFloat(r.Macro.F1), r.Macro.Gold},
+		Weighted: jsonAverage{jsonFloat(r.Weighted.Precision), jsonFloat(r.Weighted.Recall), jsonFloat(r.Weighted.F1), r.Weighted.Gold},
+		PerType:  make(map[string]jsonType, len(r.Types)),
+		Beta:     jsonFloat(r.Beta),
+		FBeta: jsonFBeta{jsonFloat(r.FBeta.Micro), jsonFloat(r.FBeta.Macro), jsonFloat(r.FBeta.Weighted),
+			make(map[string]jsonFloat, len(r.Types))},
 		Accuracy:    jsonFloat(r.Accuracy),
+		TokenCounts: jsonTokenCounts{r.TokenCounts.TP, r.TokenCounts.FP, r.TokenCounts.FN, r.TokenCounts.TN},
+		Nervaluate:  nervalJSON(Nervaluate(r.Gold, r.Pred)),
 		Sentences:   r.Sentences,
 		Tokens:      r.Tokens,
 		CorrectTags: r.CorrectTags,
@@ -322,10 +376,12 @@ func (r *Result) JSON() ([]byte, error) {
 		m := r.PerType[t]
 		j.PerType[t] = jsonType{jsonFloat(m.Precision), jsonFloat(m.Recall), jsonFloat(m.F1), m.TP, m.Predicted, m.Gold}
 		j.Errors[t] = errorMap(r.Errors[t])
+		j.FBeta.PerType[t] = jsonFloat(r.FBeta.PerType[t])
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(j); err != nil {
 		return nil, fmt.Errorf("encode result: %w", err)
 	}

@@ -65,9 +65,15 @@ const (
 	IOBES
 	// BILOU is IOBES with L- (last) and U- (unit).
 	BILOU
+	// IO has no chunk prefixes: a tag is O or an entity type, written bare
+	// (PER) or with an I- prefix (I-PER), and each maximal run of words of
+	// one type is one entity. A tag with another prefix (B-PER, E-PER,
+	// S-PER) is an error. IO is allowed in both modes and gives the same
+	// entities in both; it cannot be combined with Suffix.
+	IO
 )
 
-var schemeNames = [...]string{"", "IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU"}
+var schemeNames = [...]string{"", "IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU", "IO"}
 
 // String returns the scheme's name, such as "IOB2", or "" for NoScheme.
 func (s Scheme) String() string {
@@ -85,7 +91,7 @@ func ParseScheme(s string) (Scheme, error) {
 			return Scheme(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: scheme %q (want IOB1, IOB2, IOE1, IOE2, IOBES or BILOU)", ErrOption, s)
+	return 0, fmt.Errorf("%w: scheme %q (want IOB1, IOB2, IOE1, IOE2, IOBES, BILOU or IO)", ErrOption, s)
 }
 
 // Strict-mode prefixes, as the bits of seqeval's Prefix flag.
@@ -266,6 +272,9 @@ type strictChunker struct {
 }
 
 func (c *strictChunker) appendEntities(dst []Entity, tags []string, scheme Scheme, suffix bool, side string, sent int) ([]Entity, error) {
+	if scheme == IO {
+		return appendIO(dst, tags, side, sent)
+	}
 	if scheme <= NoScheme || int(scheme) >= len(schemeRules) {
 		panic(fmt.Sprintf("seqeval: invalid strict scheme %d", int(scheme)))
 	}
@@ -315,6 +324,53 @@ func (c *strictChunker) appendEntities(dst []Entity, tags []string, scheme Schem
 			i++
 		}
 		prev = ext[i-1]
+	}
+	return dst, nil
+}
+
+// parseIO reads an IO tag: "O" is outside; "I-X" and a bare "X" have type
+// X ("I" and "I-" are untyped, "_"). A tag with another one-character
+// prefix ("B-X") is not IO.
+func parseIO(tag string) (typ string, outside, ok bool) {
+	switch {
+	case tag == "O":
+		return "", true, true
+	case tag == "":
+		return "", false, false
+	case tag == "I" || tag == "I-":
+		return untyped, false, true
+	case len(tag) >= 2 && tag[1] == '-':
+		if tag[0] != 'I' {
+			return "", false, false
+		}
+		return tag[2:], false, true
+	}
+	return tag, false, true
+}
+
+// appendIO appends the entities of one sentence of IO tags: maximal runs of
+// one type.
+func appendIO(dst []Entity, tags []string, side string, sent int) ([]Entity, error) {
+	begin, prev := -1, ""
+	for i, tag := range tags {
+		typ, outside, ok := parseIO(tag)
+		if !ok {
+			reason := "prefix not allowed in IO (want O, TYPE or I-TYPE)"
+			if tag == "" {
+				reason = "empty tag"
+			}
+			return dst, &TagError{Side: side, Sentence: sent, Word: i, Tag: tag, Reason: reason}
+		}
+		if begin >= 0 && (outside || typ != prev) {
+			dst = append(dst, Entity{Type: prev, Start: begin, End: i})
+			begin = -1
+		}
+		if !outside && begin < 0 {
+			begin, prev = i, typ
+		}
+	}
+	if begin >= 0 {
+		dst = append(dst, Entity{Type: prev, Start: begin, End: len(tags)})
 	}
 	return dst, nil
 }

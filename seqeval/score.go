@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"unsafe"
 )
 
 // Errors returned by Score, wrapped with detail.
@@ -66,20 +67,39 @@ type Options struct {
 	// (seqeval's zero_division=1). F1 is computed from the substituted
 	// values.
 	ZeroDivisionOne bool
+	// CountsOnly computes the metrics and counts alone, which is faster:
+	// Result.Gold, Pred, Errors, ErrorTotal, Matches and Confusion stay
+	// empty. Every other field is the same as without it.
+	CountsOnly bool
+	// Beta is the beta of the F-beta score in Metrics.FBeta, as seqeval's
+	// precision_recall_fscore_support(beta=...): (1+β²)PR/(β²P+R), 0 when
+	// the denominator is 0, and the recall for +Inf. The zero value means
+	// 1 (FBeta equals F1); a negative or NaN Beta is an error. seqeval's
+	// beta=0, which is the precision, cannot be asked for.
+	Beta float64
 }
 
 func (o *Options) validate() error {
 	switch o.Mode {
 	case Default:
-		if o.Scheme != NoScheme {
+		if o.Scheme != NoScheme && o.Scheme != IO {
 			return fmt.Errorf("%w: scheme %v given in default mode (use strict mode)", ErrOption, o.Scheme)
 		}
 	case Strict:
-		if o.Scheme <= NoScheme || int(o.Scheme) >= len(schemeRules) {
-			return fmt.Errorf("%w: strict mode needs a scheme (IOB1, IOB2, IOE1, IOE2, IOBES or BILOU)", ErrOption)
+		if o.Scheme != IO && (o.Scheme <= NoScheme || int(o.Scheme) >= len(schemeRules)) {
+			return fmt.Errorf("%w: strict mode needs a scheme (IOB1, IOB2, IOE1, IOE2, IOBES, BILOU or IO)", ErrOption)
 		}
 	default:
 		return fmt.Errorf("%w: mode %d", ErrOption, int(o.Mode))
+	}
+	if o.Scheme == IO && o.Suffix {
+		return fmt.Errorf("%w: scheme IO has no prefixes, so no suffix style", ErrOption)
+	}
+	if o.Scheme == IO && o.IOB1ToIOB2 != 0 {
+		return fmt.Errorf("%w: IOB1ToIOB2 with scheme IO", ErrOption)
+	}
+	if o.Beta < 0 || math.IsNaN(o.Beta) {
+		return fmt.Errorf("%w: beta %v (want a number > 0)", ErrOption, o.Beta)
 	}
 	if o.IOB1ToIOB2&^BothSides != 0 {
 		return fmt.Errorf("%w: IOB1ToIOB2 side %d", ErrOption, o.IOB1ToIOB2)
@@ -98,6 +118,23 @@ func (o *Options) validate() error {
 type Metrics struct {
 	Precision, Recall, F1 float64
 	TP, Predicted, Gold   int
+}
+
+// FBeta holds the F-beta scores for Result.Beta, computed from the
+// precision and recall of the Metrics of the same name as seqeval does
+// (macro and weighted averages of the per-type scores).
+type FBeta struct {
+	Micro, Macro, Weighted float64
+	PerType                map[string]float64
+}
+
+// TokenCounts are seqeval's performance_measure: token-level counts over
+// the tags as compared for Accuracy. TP counts words whose gold and
+// predicted tags are equal and not O, FP words whose tags differ and whose
+// predicted tag is not O, FN words with a gold tag other than O and a
+// predicted O, and TN words tagged O on both sides.
+type TokenCounts struct {
+	TP, FP, FN, TN int
 }
 
 // Repairs counts what canonicalisation changed or warned about before
@@ -141,8 +178,19 @@ type Result struct {
 	// Sentences and Tokens count the input; CorrectTags counts words whose
 	// (canonicalised) gold and predicted tags are equal.
 	Sentences, Tokens, CorrectTags int
-	// Accuracy is CorrectTags/Tokens, 0 for no tokens.
+	// Accuracy is CorrectTags/Tokens, 0 for no tokens. Tags are compared
+	// after canonicalisation and after NoMisc and Map (a MISC tag compares
+	// as O with NoMisc), and in scheme IO by type (PER equals I-PER).
 	Accuracy float64
+	// Beta is the F-beta's beta (1 when Options.Beta is 0), and FBeta the
+	// scores.
+	Beta  float64
+	FBeta FBeta
+	// TokenCounts are seqeval's performance_measure on the same tags.
+	TokenCounts TokenCounts
+	// FirstUnknown is the first tag counted in Repairs.GoldUnknown or
+	// Repairs.PredUnknown, with its place; nil when there is none.
+	FirstUnknown *TagError
 
 	Repairs Repairs
 
@@ -180,6 +228,7 @@ type scorer struct {
 	gbuf    []string
 	pbuf    []string
 	repair  [2]map[string]string // repaired tags by operation
+	acc     map[string]string    // tags as compared for the accuracy
 	goldEnt []Entity
 	predEnt []Entity
 	gOff    []int
@@ -187,6 +236,12 @@ type scorer struct {
 	types   map[string]*typeCounts
 	match   matcher
 	conf    confusionBuilder
+
+	fast       fastTags // interned tags of the fast path
+	countCache [8]struct {
+		typ string
+		c   *typeCounts
+	}
 
 	predFirst map[string][2]int // unmapped predicted types, first place
 	goldTypes map[string]bool   // gold types after mapping
@@ -213,7 +268,7 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	}
 	s := &scorer{
 		opts:  opts,
-		res:   &Result{Mode: opts.Mode, Scheme: opts.Scheme, Suffix: opts.Suffix, NoMisc: opts.NoMisc, ZeroDivisionOne: opts.ZeroDivisionOne},
+		res:   &Result{Mode: opts.Mode, Scheme: opts.Scheme, Suffix: opts.Suffix, NoMisc: opts.NoMisc, ZeroDivisionOne: opts.ZeroDivisionOne, Beta: opts.Beta},
 		types: make(map[string]*typeCounts),
 	}
 	if len(opts.Map) > 0 {
@@ -225,18 +280,57 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 		s.goldTypes = make(map[string]bool)
 	}
 	s.res.Sentences = len(gold)
-	// Room for one entity in eight words, a typical NER density, so that
-	// the buffers rarely grow.
-	s.goldEnt = make([]Entity, 0, tokens/8+8)
-	s.predEnt = make([]Entity, 0, tokens/8+8)
-	s.match.matches = make([]Match, 0, tokens/8+8)
+	if s.res.Beta == 0 {
+		s.res.Beta = 1
+	}
+	if opts.NoMisc || len(opts.Map) > 0 || opts.Scheme == IO {
+		s.acc = make(map[string]string)
+	}
+	// Every entity has a word whose tag is not O: room for that many, so
+	// that the buffers never grow (growing them costs more than counting).
+	ng, np := 0, 0
+	for i := range gold {
+		if opts.CountsOnly {
+			// Entities are dropped after each sentence: room for one.
+			ng, np = max(ng, len(gold[i])), max(np, len(gold[i]))
+			continue
+		}
+		for j := range gold[i] {
+			if gold[i][j] != "O" {
+				ng++
+			}
+			if pred[i][j] != "O" {
+				np++
+			}
+		}
+	}
+	s.goldEnt = make([]Entity, 0, ng+8)
+	s.predEnt = make([]Entity, 0, np+8)
+	s.match.matches = make([]Match, 0, ng+np+8)
 	s.gOff = make([]int, 0, len(gold)+1)
 	s.pOff = make([]int, 0, len(gold)+1)
 	s.gOff = append(s.gOff, 0)
 	s.pOff = append(s.pOff, 0)
-	for i := range gold {
-		if err := s.sentence(i, gold[i], pred[i]); err != nil {
-			return nil, err
+	if opts.fastPath() {
+		s.fast.init()
+		for i := range gold {
+			for _, t := range gold[i] {
+				if t == "" {
+					return nil, s.emptyTag(i, gold[i], pred[i])
+				}
+			}
+			for _, t := range pred[i] {
+				if t == "" {
+					return nil, s.emptyTag(i, gold[i], pred[i])
+				}
+			}
+			s.fastSentence(i, gold[i], pred[i])
+		}
+	} else {
+		for i := range gold {
+			if err := s.sentence(i, gold[i], pred[i]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := s.checkUnmapped(); err != nil {
@@ -257,18 +351,42 @@ func (s *scorer) sentence(i int, gold, pred []string) error {
 	}
 	r := s.res
 	r.Tokens += len(g)
+	tc := &r.TokenCounts
 	for j := range g {
-		if g[j] == p[j] {
-			r.CorrectTags++
+		gt, pt := g[j], p[j]
+		if s.acc != nil {
+			gt, pt = s.accTag(gt), s.accTag(pt)
 		}
-		if conllEqual(g[j], p[j]) {
+		switch {
+		case gt == pt:
+			r.CorrectTags++
+			if gt == "O" {
+				tc.TN++
+			} else {
+				tc.TP++
+			}
+		case pt != "O":
+			tc.FP++
+		default:
+			tc.FN++
+		}
+		if conllEqual(gt, pt) {
 			r.conllCorrectTags++
 		}
 	}
-	s.conf.add(g, p, &s.opts)
+	if !s.opts.CountsOnly {
+		s.conf.add(g, p, &s.opts)
+	}
 
 	g0, p0 := len(s.goldEnt), len(s.predEnt)
-	if s.opts.Mode == Strict {
+	if s.opts.Scheme == IO {
+		if s.goldEnt, err = appendIO(s.goldEnt, g, "gold", i); err != nil {
+			return err
+		}
+		if s.predEnt, err = appendIO(s.predEnt, p, "predicted", i); err != nil {
+			return err
+		}
+	} else if s.opts.Mode == Strict {
 		if s.goldEnt, err = s.strict.appendEntities(s.goldEnt, g, s.opts.Scheme, s.opts.Suffix, "gold", i); err != nil {
 			return err
 		}
@@ -279,6 +397,23 @@ func (s *scorer) sentence(i int, gold, pred []string) error {
 		s.goldEnt = appendDefault(s.goldEnt, g, s.opts.Suffix)
 		s.predEnt = appendDefault(s.predEnt, p, s.opts.Suffix)
 	}
+	s.finishSentence(i, g0, p0)
+	return nil
+}
+
+// emptyTag returns the error of the general path for a sentence with an
+// empty tag.
+func (s *scorer) emptyTag(i int, gold, pred []string) error {
+	if _, err := s.canonical(gold, &s.gbuf, GoldSide, i); err != nil {
+		return err
+	}
+	_, err := s.canonical(pred, &s.pbuf, PredSide, i)
+	return err
+}
+
+// finishSentence filters, counts and matches the entities of sentence i,
+// s.goldEnt[g0:] and s.predEnt[p0:].
+func (s *scorer) finishSentence(i, g0, p0 int) {
 	s.goldEnt = s.filter(s.goldEnt, g0, -1)
 	s.predEnt = s.filter(s.predEnt, p0, i)
 	ge, pe := s.goldEnt[g0:], s.predEnt[p0:]
@@ -288,13 +423,48 @@ func (s *scorer) sentence(i int, gold, pred []string) error {
 	for _, e := range pe {
 		s.count(e.Type).pred++
 	}
+	if s.opts.CountsOnly {
+		s.truePositives(ge, pe)
+		s.goldEnt, s.predEnt = s.goldEnt[:0], s.predEnt[:0]
+		return
+	}
 	s.match.sentence(i, ge, pe, s)
 	s.gOff = append(s.gOff, len(s.goldEnt))
 	s.pOff = append(s.pOff, len(s.predEnt))
-	return nil
+}
+
+// truePositives counts the gold entities with an equal prediction. Both
+// lists are ordered by End, which is unique within a list.
+func (s *scorer) truePositives(g, p []Entity) {
+	for i, j := 0, 0; i < len(g) && j < len(p); {
+		switch {
+		case g[i].End < p[j].End:
+			i++
+		case g[i].End > p[j].End:
+			j++
+		default:
+			if g[i].Start == p[j].Start && g[i].Type == p[j].Type {
+				s.count(g[i].Type).tp++
+			}
+			i++
+			j++
+		}
+	}
 }
 
 func (s *scorer) count(typ string) *typeCounts {
+	// Types mostly share their bytes with an interned name: a small cache
+	// keyed by the address saves the map lookup.
+	k := &s.countCache[(uintptr(unsafe.Pointer(unsafe.StringData(typ)))>>3)&7]
+	if k.c != nil && unsafe.StringData(k.typ) == unsafe.StringData(typ) && len(k.typ) == len(typ) {
+		return k.c
+	}
+	c := s.count1(typ)
+	k.typ, k.c = typ, c
+	return c
+}
+
+func (s *scorer) count1(typ string) *typeCounts {
 	c := s.types[typ]
 	if c == nil {
 		c = new(typeCounts)
@@ -355,6 +525,20 @@ func (s *scorer) checkUnmapped() error {
 		ErrUnmappedType, bad[0], at[0], at[1], len(bad), bad)
 }
 
+// fbeta is seqeval's F-beta from precision and recall (v1.py
+// _precision_recall_fscore_support).
+func fbeta(p, r, beta float64) float64 {
+	if math.IsInf(beta, 1) {
+		return r
+	}
+	b2 := beta * beta
+	denom := b2*p + r
+	if denom == 0 {
+		denom = 1
+	}
+	return (1 + b2) * p * r / denom
+}
+
 // prf divides with seqeval's zero-division rule and returns precision,
 // recall and F1.
 func prf(tp, pred, gold int, zd float64) (float64, float64, float64) {
@@ -384,14 +568,17 @@ func (s *scorer) finish() {
 	}
 	sort.Strings(r.Types)
 	r.PerType = make(map[string]Metrics, len(r.Types))
+	r.FBeta.PerType = make(map[string]float64, len(r.Types))
 	r.Errors = make(map[string]ErrorCounts, len(r.Types))
 	n := len(r.Types)
-	ps, rs, fs, ws := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	ps, rs, fs, ws, bs := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	var tp, pred, gold int
 	for i, t := range r.Types {
 		c := s.types[t]
 		m := Metrics{TP: c.tp, Predicted: c.pred, Gold: c.gold}
 		m.Precision, m.Recall, m.F1 = prf(c.tp, c.pred, c.gold, zd)
+		bs[i] = fbeta(m.Precision, m.Recall, r.Beta)
+		r.FBeta.PerType[t] = bs[i]
 		r.PerType[t] = m
 		r.Errors[t] = c.errs
 		for k := range c.errs {
@@ -404,13 +591,15 @@ func (s *scorer) finish() {
 	}
 	r.Micro = Metrics{TP: tp, Predicted: pred, Gold: gold}
 	r.Micro.Precision, r.Micro.Recall, r.Micro.F1 = prf(tp, pred, gold, zd)
+	r.FBeta.Micro = fbeta(r.Micro.Precision, r.Micro.Recall, r.Beta)
 
 	r.Macro = Metrics{TP: tp, Predicted: pred, Gold: gold}
 	r.Macro.Precision = pairwiseSum(ps) / float64(n)
 	r.Macro.Recall = pairwiseSum(rs) / float64(n)
 	r.Macro.F1 = pairwiseSum(fs) / float64(n)
+	r.FBeta.Macro = pairwiseSum(bs) / float64(n)
 	if n == 0 {
-		r.Macro.Precision, r.Macro.Recall, r.Macro.F1 = math.NaN(), math.NaN(), math.NaN()
+		r.Macro.Precision, r.Macro.Recall, r.Macro.F1, r.FBeta.Macro = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	}
 
 	r.Weighted = Metrics{TP: tp, Predicted: pred, Gold: gold}
@@ -421,17 +610,22 @@ func (s *scorer) finish() {
 		if pred == 0 {
 			pf = zd
 		}
-		r.Weighted.Precision, r.Weighted.Recall, r.Weighted.F1 = pf, zd, pf
+		r.Weighted.Precision, r.Weighted.Recall, r.Weighted.F1, r.FBeta.Weighted = pf, zd, pf, pf
 	} else {
 		wsum := pairwiseSum(ws)
 		r.Weighted.Precision = weightedSum(ps, ws) / wsum
 		r.Weighted.Recall = weightedSum(rs, ws) / wsum
 		r.Weighted.F1 = weightedSum(fs, ws) / wsum
+		r.FBeta.Weighted = weightedSum(bs, ws) / wsum
 	}
 	if r.Tokens > 0 {
 		r.Accuracy = float64(r.CorrectTags) / float64(r.Tokens)
 	}
 
+	if s.opts.CountsOnly {
+		r.Errors = nil
+		return
+	}
 	r.Gold = make([][]Entity, len(s.gOff)-1)
 	r.Pred = make([][]Entity, len(s.pOff)-1)
 	for i := range r.Gold {

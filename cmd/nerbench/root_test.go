@@ -82,10 +82,6 @@ func TestShortFlags(t *testing.T) {
 	want := map[string]string{"dataset": "d", "output": "o", "model": "m"}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
-		// score's flags follow conlleval.pl's (-o is its outside tag there).
-		if c.Name() == "score" {
-			return
-		}
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
 			if sh, ok := want[f.Name]; ok && f.Shorthand != sh {
 				t.Errorf("%s --%s: got short flag %q, want -%s", c.CommandPath(), f.Name, f.Shorthand, sh)

@@ -1,13 +1,15 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,58 +19,83 @@ import (
 )
 
 // scoreOutputs are the formats of `nerbench score`.
-var scoreOutputs = []string{"conlleval", "seqeval", "json"}
+var scoreOutputs = []string{"conlleval", "latex", "seqeval", "nervaluate", "text", "markdown", "csv", "json"}
 
 type scoreOptions struct {
-	out    *streams
-	file   string // "-" for standard input
-	opts   seqeval.Options
-	output string
-	digits int
+	out       *streams
+	file      string // "-" for standard input; "" with gold and pred
+	gold      string // --gold FILE
+	pred      string // --pred FILE
+	opts      seqeval.Options
+	output    string
+	digits    int
+	delimiter string // conlleval.pl's -d, a regular expression; "" or " " for the single space
+	raw       bool   // conlleval.pl's -r
+	outside   string // conlleval.pl's -o
 }
 
 func newScoreCmd(s *streams, runF func(context.Context, *scoreOptions) error) *cobra.Command {
 	o := &scoreOptions{out: s}
-	var mode, scheme, output, iob1 string
+	var mode, scheme, output, iob1, beta string
 	var maps []string
 	var zeroDivision int
+	var latex bool
 	cmd := &cobra.Command{
-		Use:   "score [FILE|-]",
-		Short: "Score tagged text like conlleval.pl and seqeval",
+		Use:   "score [FILE|-] | score --gold FILE --pred FILE",
+		Short: "Score tagged text like conlleval.pl, seqeval and nervaluate",
 		Long: `Score a file in conlleval.pl's input format: one word per line with
-whitespace-separated columns whose last two are the gold and the predicted
-tag, and a blank line (or a line whose first field is -X-) between
-sentences. With no FILE, or with -, standard input is read.
+columns whose last two are the gold and the predicted tag, and an empty line
+(or a line whose first field is -X-) between sentences. With no FILE, or
+with -, standard input is read. With --gold FILE --pred FILE, two aligned
+files are read instead, each with the tag in its last column (as seqeval
+users keep y_true and y_pred): their sentences must have the same lengths
+and, where both files have a word column, the same words; the first place
+where they differ is an error naming both lines.
 
---output conlleval (the default) prints conlleval.pl's report byte for byte;
-on B/I/O and E/I/O tags its counts equal conlleval.pl's. --output seqeval
-prints seqeval's classification_report, and --output json the raw counts
-(tp, predicted, gold per type) with the metrics, as documented in the
-seqeval package.
+Lines are read exactly as conlleval.pl reads them: columns are split at
+every single space (--delimiter REGEX, conlleval.pl's -d, splits at a
+regular expression instead, such as '\t'), a carriage return stays part of
+the last tag (a note on standard error names the first such line), and a
+line with another number of columns than the first is an error naming the
+line.
 
---mode default is seqeval's default mode (conlleval's chunking rules).
---mode strict needs --scheme (IOB1, IOB2, IOE1, IOE2, IOBES or BILOU) and
-follows seqeval's strict mode: chunks the scheme does not allow, such as I-X
-after O in IOB2, are dropped. There is no fallback from one mode to the
-other. The mode, scheme, options and tag repairs head the seqeval report,
-are fields of the JSON report, and are written to standard error with the
-conlleval report (whose layout has no place for them).
+--output conlleval (the default) is conlleval.pl's report byte for byte on
+every input that conlleval.pl accepts, with conlleval.pl's own chunking
+rules (which differ from seqeval's on tags without prefix, S-, E- after I-,
+".", "[" and "]"), and tags read as written; -l (--output latex) is
+conlleval.pl's -l table, -r (--raw) its -r and --outside TAG its -o TAG
+(the outside tag of raw input). --output seqeval prints seqeval's
+classification_report, --output nervaluate nervaluate 1.x's summary reports
+(strict, exact, partial and ent_type, overall and per type), --output
+text|markdown|csv a table, and --output json every count and metric
+(schema nerbench.score/v1, documented in the seqeval package).
 
-Before scoring, lower-case prefixes (b-per, o) are upper-cased and counted
-(--keep-case scores the tags as written, as conlleval.pl and seqeval do);
---iob1-to-iob2 converts IOB1 tags. --no-misc drops MISC entities after
-chunking, which equals replacing every *-MISC tag by O. --map FROM=TO renames
-an entity type (TO=O drops it); when any --map is given, a predicted type
-that is neither mapped, a mapping target nor a gold type is an error.
+The seqeval, nervaluate, table and JSON outputs chunk with seqeval's rules:
+--mode default is seqeval's default mode, --mode strict needs --scheme
+(IOB1, IOB2, IOE1, IOE2, IOBES or BILOU) and drops the chunks the scheme
+does not allow, such as I-X after O in IOB2. --scheme IO reads IO tags (O,
+PER or I-PER; a run of one type is one entity) in either mode, and in the
+conlleval report too. With --mode strict or --suffix, the conlleval report
+shows seqeval's counts in conlleval's layout. The mode, scheme, options and
+tag repairs head the seqeval and nervaluate reports, are fields of the JSON
+report, and are written to standard error with the other outputs.
 
-Differences from conlleval.pl's reading: columns are split at any run of
-spaces and tabs (conlleval.pl splits at single spaces), so a line of only
-spaces or tabs separates sentences, and a trailing carriage return is
-removed. Lines with another number of columns than the first line are an
-error naming the line, as in conlleval.pl.`,
+Before seqeval's chunking, lower-case prefixes (b-per, o) are upper-cased
+and counted (--keep-case scores them as written, as seqeval does);
+--iob1-to-iob2 converts IOB1 tags. --no-misc drops MISC entities, which
+equals replacing every *-MISC tag by O (the accuracy compares the tags so
+replaced). --map FROM=TO renames an entity type (TO=O drops it); when any
+--map is given, a predicted type that is neither mapped, a mapping target
+nor a gold type is an error. --beta B adds seqeval's F-beta to the JSON
+report, which also carries seqeval's performance_measure (token TP, FP, FN,
+TN).`,
 		Example: `  nerbench score output.conll
-  nerbench score --output seqeval --mode strict --scheme IOB2 < output.conll
-  nerbench score --no-misc --map PERSON=PER --map LOCATION=LOC --output json output.conll`,
+  nerbench score -l --delimiter '\t' < output.tsv
+  nerbench score -r --outside OUT raw.txt
+  nerbench score --gold gold.conll --pred pred.conll -o seqeval
+  nerbench score -o seqeval --mode strict --scheme IOB2 < output.conll
+  nerbench score -o nervaluate output.conll
+  nerbench score --no-misc --map PERSON=PER --map LOCATION=LOC -o json output.conll`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return flagErrorf("score takes at most one FILE, got %d arguments", len(args))
@@ -80,6 +107,14 @@ error naming the line, as in conlleval.pl.`,
 			if len(args) == 1 {
 				o.file = args[0]
 			}
+			switch {
+			case (o.gold == "") != (o.pred == ""):
+				return flagErrorf("--gold and --pred go together")
+			case o.gold != "" && len(args) > 0:
+				return flagErrorf("give either FILE or --gold and --pred, not both")
+			case o.gold != "":
+				o.file = ""
+			}
 			var err error
 			if o.opts.Mode, err = seqeval.ParseMode(mode); err != nil {
 				return flagErrorf("--mode: %v", err)
@@ -89,9 +124,15 @@ error naming the line, as in conlleval.pl.`,
 			}
 			switch {
 			case o.opts.Mode == seqeval.Strict && o.opts.Scheme == seqeval.NoScheme:
-				return flagErrorf("--mode strict needs --scheme (IOB1, IOB2, IOE1, IOE2, IOBES or BILOU)")
-			case o.opts.Mode == seqeval.Default && o.opts.Scheme != seqeval.NoScheme:
+				return flagErrorf("--mode strict needs --scheme (IOB1, IOB2, IOE1, IOE2, IOBES, BILOU or IO)")
+			case o.opts.Mode == seqeval.Default && o.opts.Scheme != seqeval.NoScheme && o.opts.Scheme != seqeval.IO:
 				return flagErrorf("--scheme %v needs --mode strict", o.opts.Scheme)
+			}
+			if latex {
+				if cmd.Flags().Changed("output") && output != "latex" {
+					return flagErrorf("-l is --output latex; it cannot go with --output %s", output)
+				}
+				output = "latex"
 			}
 			if !slices.Contains(scoreOutputs, output) {
 				return flagErrorf("--output %q: want one of %s", output, strings.Join(scoreOutputs, ", "))
@@ -107,6 +148,12 @@ error naming the line, as in conlleval.pl.`,
 				o.opts.IOB1ToIOB2 = seqeval.BothSides
 			default:
 				return flagErrorf("--iob1-to-iob2 %q: want gold, pred or both", iob1)
+			}
+			if o.opts.IOB1ToIOB2 != 0 && o.conllevalEngine() {
+				return flagErrorf("--iob1-to-iob2 applies to seqeval's chunking; the conlleval report reads IOB1 as conlleval.pl does (I- after O starts a chunk): use another --output")
+			}
+			if o.opts.Scheme == seqeval.IO && (o.opts.Suffix || o.opts.IOB1ToIOB2 != 0) {
+				return flagErrorf("--scheme IO has no prefixes: it cannot go with --suffix or --iob1-to-iob2")
 			}
 			for _, m := range maps {
 				from, to, ok := strings.Cut(m, "=")
@@ -131,6 +178,25 @@ error naming the line, as in conlleval.pl.`,
 			if o.digits < 0 || o.digits > 15 {
 				return flagErrorf("--digits %d: want 0 to 15", o.digits)
 			}
+			b, err := strconv.ParseFloat(beta, 64)
+			if err != nil || !(b > 0) {
+				return flagErrorf("--beta %q: want a number > 0 (or inf); beta 0 is the precision", beta)
+			}
+			if b != 1 {
+				o.opts.Beta = b
+			}
+			if o.delimiter == "" {
+				return flagErrorf("--delimiter: want a regular expression, not the empty string")
+			}
+			if _, err := regexp.Compile(o.delimiter); err != nil {
+				return flagErrorf("--delimiter %q: %v", o.delimiter, err)
+			}
+			if o.outside == "" {
+				return flagErrorf("--outside: want a tag, not the empty string")
+			}
+			if o.outside != "O" && !o.raw {
+				fmt.Fprintf(o.out.Err, "nerbench: --outside %s has no effect without --raw, as conlleval.pl's -o\n", o.outside)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -139,115 +205,425 @@ error naming the line, as in conlleval.pl.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&mode, "mode", "default", "chunker: default or strict")
-	f.StringVar(&scheme, "scheme", "", "scheme of strict mode: IOB1, IOB2, IOE1, IOE2, IOBES or BILOU")
-	f.BoolVar(&o.opts.NoMisc, "no-misc", false, "drop MISC entities after chunking")
-	f.StringVar(&output, "output", "conlleval", "report format: "+strings.Join(scoreOutputs, ", "))
+	f.StringVar(&scheme, "scheme", "", "scheme: IOB1, IOB2, IOE1, IOE2, IOBES or BILOU (strict mode), or IO (either mode)")
+	f.BoolVar(&o.opts.NoMisc, "no-misc", false, "drop MISC entities (as if every *-MISC tag were O)")
+	f.StringVarP(&output, "output", "o", "conlleval", "report format: "+strings.Join(scoreOutputs, ", "))
+	f.BoolVarP(&latex, "latex", "l", false, "conlleval.pl's -l: its LaTeX table (--output latex)")
+	f.BoolVarP(&o.raw, "raw", "r", false, "conlleval.pl's -r: tags have no prefixes; every tag but O is one word's chunk")
+	f.StringVar(&o.outside, "outside", "O", "conlleval.pl's -o: the outside tag of --raw input")
+	f.StringVar(&o.delimiter, "delimiter", " ", "conlleval.pl's -d: the column delimiter, a regular expression")
+	f.StringVar(&o.gold, "gold", "", "file of gold tags (last column), aligned with --pred")
+	f.StringVar(&o.pred, "pred", "", "file of predicted tags (last column), aligned with --gold")
 	f.StringArrayVar(&maps, "map", nil, "rename entity type FROM to TO (FROM=TO, repeatable; TO=O drops it)")
 	f.BoolVar(&o.opts.KeepCase, "keep-case", false, "score tags as written, without upper-casing prefixes")
 	f.StringVar(&iob1, "iob1-to-iob2", "", "convert IOB1 tags to IOB2 first: gold, pred or both")
 	f.BoolVar(&o.opts.Suffix, "suffix", false, "read suffix-style tags (PER-B)")
-	f.IntVar(&o.digits, "digits", 2, "digits of the seqeval report")
+	f.IntVar(&o.digits, "digits", 2, "digits of the seqeval and nervaluate reports")
 	f.IntVar(&zeroDivision, "zero-division", 0, "value of an undefined precision or recall: 0 or 1")
+	f.StringVar(&beta, "beta", "1", "beta of the F-beta score in the JSON report (seqeval's beta)")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(scoreOutputs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-// conllInput is a conlleval-format file read into sentences.
-type conllInput struct {
-	name       string
-	gold, pred [][]string
-	firstLine  []int // 1-based line of each sentence's first word
+// conllevalEngine reports whether the output is conlleval.pl's, counted by
+// seqeval.Conlleval: the conlleval and LaTeX reports in default mode with
+// prefix tags.
+func (o *scoreOptions) conllevalEngine() bool {
+	return (o.output == "conlleval" || o.output == "latex") && o.opts.Mode == seqeval.Default && !o.opts.Suffix
 }
 
-// readConll reads conlleval's input format; see the command's Long text.
-func readConll(ctx context.Context, r io.Reader, name string) (*conllInput, error) {
-	in := &conllInput{name: name}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
-	var gold, pred []string
-	start, ncol, lineNo := 0, -1, 0
-	flush := func() {
-		if len(gold) > 0 {
-			in.gold = append(in.gold, gold)
-			in.pred = append(in.pred, pred)
-			in.firstLine = append(in.firstLine, start)
+// readInput returns the input's bytes and name.
+func readInput(o *scoreOptions, file string) ([]byte, string, error) {
+	if file == "-" {
+		b, err := io.ReadAll(o.out.In)
+		if err != nil {
+			return nil, "<stdin>", fmt.Errorf("read standard input: %w", err)
 		}
-		gold, pred = nil, nil
+		return b, "<stdin>", nil
 	}
-	for sc.Scan() {
-		lineNo++
-		if lineNo%65536 == 0 {
+	b, err := os.ReadFile(file)
+	return b, file, err
+}
+
+func runScore(ctx context.Context, o *scoreOptions) error {
+	src, err := openScoreSource(o)
+	if err != nil {
+		return err
+	}
+	if o.conllevalEngine() {
+		return scoreConlleval(ctx, o, src)
+	}
+	in, err := readSentences(ctx, src, o)
+	if err != nil {
+		return err
+	}
+	opts := o.opts
+	// Only JSON and nervaluate need the entities, the breakdown and the
+	// confusion matrix.
+	opts.CountsOnly = o.output != "json" && o.output != "nervaluate"
+	res, err := seqeval.Score(in.gold, in.pred, opts)
+	if err != nil {
+		var te *seqeval.TagError
+		if errors.As(err, &te) && te.Sentence < len(in.goldLine) {
+			return &benchmarks.ParseError{File: in.fileOf(te.Side), Line: in.lineOf(te.Side, te.Sentence) + te.Word, Err: err}
+		}
+		return fmt.Errorf("score %s: %w", src.name(), err)
+	}
+	if te := res.FirstUnknown; te != nil {
+		res.Repairs.FirstUnknown = fmt.Sprintf("%s:%d: %s tag %q: %s", in.fileOf(te.Side), in.lineOf(te.Side, te.Sentence)+te.Word, te.Side, te.Tag, te.Reason)
+	}
+	src.notes(o.out.Err)
+	return writeScore(o, res)
+}
+
+// scoreConlleval streams the input through conlleval.pl's counter.
+func scoreConlleval(ctx context.Context, o *scoreOptions, src *scoreSource) error {
+	c := &seqeval.Conlleval{Raw: o.raw, Outside: o.outside, IO: o.opts.Scheme == seqeval.IO, NoMisc: o.opts.NoMisc, Map: o.opts.Map}
+	for n := 0; ; n++ {
+		if n&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		kind, err := src.next()
+		if err != nil {
+			return err
+		}
+		if kind == lineEOF {
+			break
+		}
+		if kind == lineBoundary {
+			c.Boundary()
+			continue
+		}
+		if err := c.TokenBytes(src.gold, src.pred); err != nil {
+			file, line := src.place(strings.HasPrefix(err.Error(), "gold"))
+			return &benchmarks.ParseError{File: file, Line: line, Err: err}
+		}
+	}
+	if err := c.Err(); err != nil {
+		return fmt.Errorf("score %s: %w", src.name(), err)
+	}
+	counts := c.Counts()
+	header := "nerbench: chunks: conlleval.pl's rules"
+	if c.IO {
+		header += "; scheme: IO"
+	}
+	if c.Raw {
+		header += "; raw tags (outside tag " + o.outside + ")"
+	}
+	if c.NoMisc {
+		header += "; MISC: off"
+	} else {
+		header += "; MISC: on"
+	}
+	if len(c.Map) > 0 {
+		header += "; map:"
+		for i, k := range slices.Sorted(mapsKeys(c.Map)) {
+			if i > 0 {
+				header += ","
+			}
+			header += " " + k + "=" + c.Map[k]
+		}
+	}
+	fmt.Fprintln(o.out.Err, header)
+	if counts.LowerCasePrefixes > 0 {
+		fmt.Fprintf(o.out.Err, "nerbench: %d tags with a lower-case prefix read as written, as conlleval.pl does (the seqeval outputs upper-case them)\n", counts.LowerCasePrefixes)
+	}
+	src.notes(o.out.Err)
+	if o.output == "latex" {
+		return counts.WriteLaTeX(o.out.Out)
+	}
+	return counts.WriteReport(o.out.Out)
+}
+
+func mapsKeys(m map[string]string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// scoreSource yields (gold, predicted) tag pairs and boundaries from one
+// file or from two aligned files.
+type scoreSource struct {
+	one        *conllReader // FILE
+	g, p       *conllReader // --gold, --pred
+	ga, pa     *alignedReader
+	gold, pred []byte
+	gLine      int // line of gold (and of pred with one file)
+	pLine      int
+}
+
+func openScoreSource(o *scoreOptions) (*scoreSource, error) {
+	var delim *regexp.Regexp
+	if o.delimiter != " " && o.delimiter != "" {
+		delim = regexp.MustCompile(o.delimiter) // checked with the flags
+	}
+	s := &scoreSource{}
+	if o.file != "" {
+		b, name, err := readInput(o, o.file)
+		if err != nil {
+			return nil, err
+		}
+		s.one = newConllReader(name, b, delim)
+		return s, nil
+	}
+	if o.gold == "-" && o.pred == "-" {
+		return nil, flagErrorf("--gold and --pred cannot both be standard input")
+	}
+	gb, gname, err := readInput(o, o.gold)
+	if err != nil {
+		return nil, err
+	}
+	pb, pname, err := readInput(o, o.pred)
+	if err != nil {
+		return nil, err
+	}
+	s.g, s.p = newConllReader(gname, gb, delim), newConllReader(pname, pb, delim)
+	s.ga, s.pa = &alignedReader{r: s.g}, &alignedReader{r: s.p}
+	return s, nil
+}
+
+// lines returns an upper bound of the number of token lines.
+func (s *scoreSource) lines() int {
+	r := s.one
+	if r == nil {
+		r = s.g
+	}
+	return bytes.Count(r.data, []byte{'\n'}) + 1
+}
+
+func (s *scoreSource) name() string {
+	if s.one != nil {
+		return s.one.name
+	}
+	return s.g.name + " and " + s.p.name
+}
+
+// place returns the file and line of the current gold or predicted tag.
+func (s *scoreSource) place(gold bool) (string, int) {
+	switch {
+	case s.one != nil:
+		return s.one.name, s.one.line
+	case gold:
+		return s.g.name, s.g.line
+	}
+	return s.p.name, s.p.line
+}
+
+// notes writes what the reading noticed, to standard error.
+func (s *scoreSource) notes(w io.Writer) {
+	for _, r := range []*conllReader{s.one, s.g, s.p} {
+		if r != nil && r.cr > 0 {
+			fmt.Fprintf(w, "nerbench: %s:%d: the line ends in a carriage return, which stays part of the last tag, as in conlleval.pl (convert the file to LF line ends)\n", r.name, r.cr)
+		}
+	}
+}
+
+// next reads the next token or boundary. With two files, runs of
+// boundaries count as one, boundaries at the start and the end count as
+// none, and a token in one file against a boundary or the end in the
+// other, or a different word, is an error naming both lines.
+func (s *scoreSource) next() (lineKind, error) {
+	if s.one != nil {
+		k, err := s.one.next(2)
+		if k == lineToken {
+			s.gold, s.pred, s.gLine, s.pLine = s.one.before, s.one.last, s.one.line, s.one.line
+		}
+		return k, err
+	}
+	gk, err := s.ga.next()
+	if err != nil {
+		return 0, err
+	}
+	pk, err := s.pa.next()
+	if err != nil {
+		return 0, err
+	}
+	if gk != pk {
+		return 0, s.misaligned(gk, pk)
+	}
+	if gk != lineToken {
+		return gk, nil
+	}
+	if s.g.n >= 2 && s.p.n >= 2 && string(s.g.first) != string(s.p.first) {
+		return 0, fmt.Errorf("%s:%d and %s:%d: misaligned: word %q in gold, %q in predictions", s.g.name, s.g.line, s.p.name, s.p.line, s.g.first, s.p.first)
+	}
+	s.gold, s.pred, s.gLine, s.pLine = s.g.last, s.p.last, s.g.line, s.p.line
+	return lineToken, nil
+}
+
+// alignedReader reads one of two aligned files, with runs of boundaries
+// as one and no boundary at the start or before the end.
+type alignedReader struct {
+	r                *conllReader
+	pending, started bool // a token read after a boundary; a token returned
+}
+
+func (a *alignedReader) next() (lineKind, error) {
+	if a.pending {
+		a.pending = false
+		return lineToken, nil
+	}
+	boundary := false
+	for {
+		k, err := a.r.next(1)
+		switch {
+		case err != nil:
+			return 0, err
+		case k == lineBoundary:
+			boundary = true
+			continue
+		case k == lineEOF:
+			return lineEOF, nil
+		case boundary && a.started:
+			a.pending = true
+			return lineBoundary, nil
+		}
+		a.started = true
+		return lineToken, nil
+	}
+}
+
+func (s *scoreSource) misaligned(gk, pk lineKind) error {
+	what := func(k lineKind) string {
+		switch k {
+		case lineEOF:
+			return "the end of the file"
+		case lineBoundary:
+			return "a sentence boundary"
+		}
+		return "a word"
+	}
+	return fmt.Errorf("%s:%d and %s:%d: misaligned: %s in gold, %s in predictions", s.g.name, s.g.line, s.p.name, s.p.line, what(gk), what(pk))
+}
+
+// sentences are the input read into sentences for seqeval.Score. Tags are
+// interned: the tag strings are allocated once per distinct tag.
+type sentences struct {
+	gold, pred         [][]string
+	goldLine, predLine []int // line of each sentence's first word
+	goldFile, predFile string
+}
+
+func (in *sentences) fileOf(side string) string {
+	if side == "predicted" {
+		return in.predFile
+	}
+	return in.goldFile
+}
+
+func (in *sentences) lineOf(side string, sent int) int {
+	if side == "predicted" {
+		return in.predLine[sent]
+	}
+	return in.goldLine[sent]
+}
+
+func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sentences, error) {
+	in := &sentences{}
+	in.goldFile, _ = src.place(true)
+	in.predFile, _ = src.place(false)
+	intern := map[string]string{}
+	str := func(b []byte) string {
+		if s, ok := intern[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		t := s
+		if o.raw { // conlleval.pl's -r and -o, as for the conlleval report
+			if t == o.outside {
+				t = "O"
+			}
+			if t != "O" {
+				t = "B-" + t
+			}
+		}
+		intern[s] = t
+		return t
+	}
+	// One line per token at most: room for all of them at once, since
+	// growing slices of strings costs more than the reading.
+	lines := src.lines()
+	gAll, pAll := make([]string, 0, lines), make([]string, 0, lines)
+	start := 0
+	flush := func() {
+		if len(gAll) > start {
+			in.gold = append(in.gold, gAll[start:len(gAll):len(gAll)])
+			in.pred = append(in.pred, pAll[start:len(pAll):len(pAll)])
+		}
+		start = len(gAll)
+	}
+	for n := 0; ; n++ {
+		if n&0xffff == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		fields := strings.Fields(strings.TrimSuffix(sc.Text(), "\r"))
-		if len(fields) == 0 {
+		kind, err := src.next()
+		if err != nil {
+			return nil, err
+		}
+		if kind == lineEOF {
+			break
+		}
+		if kind == lineBoundary {
 			flush()
 			continue
 		}
-		if ncol < 0 {
-			ncol = len(fields)
-		} else if len(fields) != ncol {
-			return nil, &benchmarks.ParseError{File: name, Line: lineNo,
-				Err: fmt.Errorf("%w: want %d, got %d (as on the first line)", benchmarks.ErrColumns, ncol, len(fields))}
+		if len(gAll) == start {
+			in.goldLine = append(in.goldLine, src.gLine)
+			in.predLine = append(in.predLine, src.pLine)
 		}
-		if len(fields) < 2 {
-			return nil, &benchmarks.ParseError{File: name, Line: lineNo,
-				Err: fmt.Errorf("%w: want at least 2 (gold and predicted tag), got %d", benchmarks.ErrColumns, len(fields))}
-		}
-		if fields[0] == "-X-" {
-			flush()
-			continue
-		}
-		if len(gold) == 0 {
-			start = lineNo
-		}
-		gold = append(gold, fields[len(fields)-2])
-		pred = append(pred, fields[len(fields)-1])
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		gAll = append(gAll, str(src.gold))
+		pAll = append(pAll, str(src.pred))
 	}
 	flush()
+	// The sentences alias gAll and pAll, which may have moved as they grew:
+	// re-slice them from the final arrays.
+	off := 0
+	for i := range in.gold {
+		n := len(in.gold[i])
+		in.gold[i] = gAll[off : off+n : off+n]
+		in.pred[i] = pAll[off : off+n : off+n]
+		off += n
+	}
 	return in, nil
 }
 
-func runScore(ctx context.Context, o *scoreOptions) error {
-	name := o.file
-	var r io.Reader = o.out.In
-	if o.file == "-" {
-		name = "<stdin>"
-	} else {
-		f, err := os.Open(o.file)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
-	}
-	in, err := readConll(ctx, r, name)
-	if err != nil {
-		return err
-	}
-	res, err := seqeval.Score(in.gold, in.pred, o.opts)
-	if err != nil {
-		var te *seqeval.TagError
-		if errors.As(err, &te) && te.Sentence < len(in.firstLine) {
-			return &benchmarks.ParseError{File: name, Line: in.firstLine[te.Sentence] + te.Word, Err: err}
-		}
-		return fmt.Errorf("score %s: %w", name, err)
-	}
+// writeScore writes a seqeval result in the chosen format.
+func writeScore(o *scoreOptions, res *seqeval.Result) error {
+	var err error
 	switch o.output {
 	case "conlleval":
 		fmt.Fprintf(o.out.Err, "nerbench: %s\n", res.Header())
 		_, err = io.WriteString(o.out.Out, res.ConllevalReport())
+	case "latex":
+		fmt.Fprintf(o.out.Err, "nerbench: %s\n", res.Header())
+		c := res.ConllCounts()
+		err = c.WriteLaTeX(o.out.Out)
 	case "seqeval":
 		_, err = fmt.Fprintf(o.out.Out, "%s\n\n%s", res.Header(), res.ClassificationReport(o.digits))
+	case "nervaluate":
+		n := seqeval.Nervaluate(res.Gold, res.Pred)
+		var b strings.Builder
+		b.WriteString(res.Header() + "\n\n")
+		b.WriteString(n.SummaryReport(false, 0, o.digits))
+		for _, s := range []seqeval.NervalSchema{seqeval.NervalType, seqeval.NervalExact, seqeval.NervalPartial, seqeval.NervalStrict} {
+			b.WriteString("\n" + n.SummaryReport(true, s, o.digits))
+		}
+		_, err = io.WriteString(o.out.Out, b.String())
 	case "json":
 		var b []byte
 		if b, err = res.JSON(); err == nil {
 			_, err = o.out.Out.Write(b)
 		}
+	default:
+		err = writeScoreTable(o, res)
 	}
 	return err
 }

@@ -1,0 +1,281 @@
+package seqeval
+
+// The fast path of Score: Default mode with prefix tags and no IOB1
+// conversion, the common case. Each distinct tag string is read once into
+// a tagInfo (its canonical form, chunk class, type, accuracy key and
+// confusion label); the words are then handled with integers only, and
+// nothing is allocated per word. It gives the same Result as the general
+// path (sentence), which TestFastPathEqualsGeneral checks on random
+// corpora of every tag shape.
+
+// tagInfo is what Score needs of one distinct tag.
+type tagInfo struct {
+	canon   string // after upper-casing the prefix (unless KeepCase)
+	lower   bool   // the prefix was upper-cased
+	unknown bool   // seqeval warns "seems not to be NE tag"
+	cls     byte   // default-mode class of canon
+	typ     int32  // id of canon's type (the chunk type, before Map)
+	acc     int32  // id of the tag as compared for the accuracy
+	accO    bool   // that tag is O
+	conll   int32  // id of its conlleval class (chunk tag and type)
+	label   int    // confusion label id
+}
+
+// fastTags interns tags: an open-addressing table from tag string to an
+// index in infos, with the last tag of each side remembered.
+type fastTags struct {
+	keys  []string
+	idx   []int32
+	mask  uint32
+	infos []tagInfo
+	last  [2]string
+	lastI [2]int32
+
+	typeIDs map[string]int32
+	types   []string
+	accIDs  map[string]int32
+	conlIDs map[[2]string]int32
+}
+
+func fnv(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+func (f *fastTags) init() {
+	f.keys = make([]string, 64)
+	f.idx = make([]int32, 64)
+	f.mask = 63
+	f.typeIDs = map[string]int32{untyped: 0}
+	f.types = []string{untyped}
+	f.accIDs = map[string]int32{}
+	f.conlIDs = map[[2]string]int32{}
+	f.lastI = [2]int32{-1, -1}
+}
+
+// lookup returns the index of tag's info for side (0 gold, 1 predicted),
+// reading the tag the first time.
+func (f *fastTags) lookup(s *scorer, side int, tag string) int32 {
+	if f.lastI[side] >= 0 && tag == f.last[side] {
+		return f.lastI[side]
+	}
+	h := fnv(tag)
+	for i := h & f.mask; ; i = (i + 1) & f.mask {
+		if f.keys[i] == tag && (tag != "" || f.idx[i] != 0) {
+			id := f.idx[i] - 1
+			f.last[side], f.lastI[side] = tag, id
+			return id
+		}
+		if f.idx[i] == 0 {
+			break
+		}
+	}
+	id := int32(len(f.infos))
+	f.infos = append(f.infos, s.readTag(tag, f))
+	if 2*len(f.infos) > len(f.keys) {
+		f.grow()
+	}
+	for i := h & f.mask; ; i = (i + 1) & f.mask {
+		if f.idx[i] == 0 {
+			f.keys[i], f.idx[i] = tag, id+1
+			break
+		}
+	}
+	f.last[side], f.lastI[side] = tag, id
+	return id
+}
+
+func (f *fastTags) grow() {
+	keys, idx := f.keys, f.idx
+	f.keys = make([]string, 2*len(keys))
+	f.idx = make([]int32, 2*len(keys))
+	f.mask = uint32(len(f.keys) - 1)
+	for j, k := range keys {
+		if idx[j] == 0 {
+			continue
+		}
+		for i := fnv(k) & f.mask; ; i = (i + 1) & f.mask {
+			if f.idx[i] == 0 {
+				f.keys[i], f.idx[i] = k, idx[j]
+				break
+			}
+		}
+	}
+}
+
+func (f *fastTags) typeID(t string) int32 {
+	id, ok := f.typeIDs[t]
+	if !ok {
+		id = int32(len(f.types))
+		f.typeIDs[t] = id
+		f.types = append(f.types, t)
+	}
+	return id
+}
+
+// readTag computes a tag's info as canonical, sentence and the confusion
+// builder would.
+func (s *scorer) readTag(tag string, f *fastTags) tagInfo {
+	in := tagInfo{canon: tag}
+	if !s.opts.KeepCase && lowerPrefix(tag, false) {
+		in.canon, in.lower = s.repaired(tag, upperPrefix), true
+	}
+	in.unknown = !seqevalTag(in.canon, false)
+	var typ string
+	in.cls, typ = splitPrefix(in.canon)
+	in.typ = f.typeID(typ)
+	acc := in.canon
+	if s.acc != nil {
+		acc = s.accTag(acc)
+	}
+	id, ok := f.accIDs[acc]
+	if !ok {
+		id = int32(len(f.accIDs))
+		f.accIDs[acc] = id
+	}
+	in.acc, in.accO = id, acc == "O"
+	ct, cty := conllSplit(acc)
+	k := [2]string{ct, cty}
+	cid, ok := f.conlIDs[k]
+	if !ok {
+		cid = int32(len(f.conlIDs))
+		f.conlIDs[k] = cid
+	}
+	in.conll = cid
+	if !s.opts.CountsOnly {
+		in.label = s.conf.id(0, in.canon, &s.opts)
+	}
+	return in
+}
+
+// generalOnly makes Score take the general path always (for tests).
+var generalOnly = false
+
+// fastPath reports whether Score can take the fast path.
+func (o *Options) fastPath() bool {
+	return !generalOnly && o.Mode == Default && o.Scheme == NoScheme && !o.Suffix && o.IOB1ToIOB2 == 0
+}
+
+// chunkState is appendDefault's state for one side.
+type chunkState struct {
+	prevCls byte
+	prevTyp int32
+	begin   int
+}
+
+// step is one iteration of appendDefault's loop.
+func (c *chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) []Entity {
+	if endOfChunkID(c.prevCls, cls, c.prevTyp, typ) {
+		dst = append(dst, Entity{Type: types[c.prevTyp], Start: c.begin, End: i})
+	}
+	if startOfChunkID(c.prevCls, cls, c.prevTyp, typ) {
+		c.begin = i
+	}
+	c.prevCls, c.prevTyp = cls, typ
+	return dst
+}
+
+func endOfChunkID(prevTag, tag byte, prevType, typ int32) bool {
+	switch prevTag {
+	case clsE, clsS:
+		return true
+	case clsB, clsI:
+		if tag == clsB || tag == clsS || tag == clsO {
+			return true
+		}
+	}
+	return prevTag != clsO && prevTag != clsDot && prevType != typ
+}
+
+func startOfChunkID(prevTag, tag byte, prevType, typ int32) bool {
+	switch tag {
+	case clsB, clsS:
+		return true
+	case clsE, clsI:
+		if prevTag == clsE || prevTag == clsS || prevTag == clsO {
+			return true
+		}
+	}
+	return tag != clsO && tag != clsDot && prevType != typ
+}
+
+// noType is an id that equals no type: appendDefault's prevType "" at the
+// start of a sentence (no tag has the type "", which reads as "_").
+const noType = -1
+
+// fastSentence is sentence on the fast path.
+func (s *scorer) fastSentence(i int, gold, pred []string) {
+	f := &s.fast
+	r := s.res
+	rep := &r.Repairs
+	tc := &r.TokenCounts
+	r.Tokens += len(gold)
+	g0, p0 := len(s.goldEnt), len(s.predEnt)
+	firstG, firstP := -1, -1 // the first unknown tag of each side
+	gs := chunkState{prevCls: clsO, prevTyp: noType}
+	ps := gs
+	for j := range gold {
+		gi := f.lookup(s, 0, gold[j])
+		pi := f.lookup(s, 1, pred[j])
+		g, p := &f.infos[gi], &f.infos[pi]
+		if g.lower {
+			rep.GoldCase++
+		}
+		if p.lower {
+			rep.PredCase++
+		}
+		if g.unknown {
+			rep.GoldUnknown++
+			if firstG < 0 {
+				firstG = j
+			}
+		}
+		if p.unknown {
+			rep.PredUnknown++
+			if firstP < 0 {
+				firstP = j
+			}
+		}
+		switch {
+		case g.acc == p.acc:
+			r.CorrectTags++
+			if g.accO {
+				tc.TN++
+			} else {
+				tc.TP++
+			}
+		case !p.accO:
+			tc.FP++
+		default:
+			tc.FN++
+		}
+		if g.conll == p.conll {
+			r.conllCorrectTags++
+		}
+		if !s.opts.CountsOnly {
+			s.conf.counts[g.label][p.label]++
+		}
+		s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
+		s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
+	}
+	if rep.FirstUnknown == "" && (firstG >= 0 || firstP >= 0) {
+		// The general path reads the gold sentence before the predicted one.
+		te := &TagError{Side: "gold", Sentence: i, Word: firstG, Reason: "seems not to be NE tag"}
+		if firstG < 0 {
+			te.Side, te.Word = "predicted", firstP
+			te.Tag = f.infos[f.lookup(s, 1, pred[firstP])].canon
+		} else {
+			te.Tag = f.infos[f.lookup(s, 0, gold[firstG])].canon
+		}
+		s.res.FirstUnknown = te
+		rep.FirstUnknown = te.Error()
+	}
+	// seqeval's closing O.
+	s.goldEnt = gs.step(s.goldEnt, len(gold), clsO, 0, f.types)
+	s.predEnt = ps.step(s.predEnt, len(gold), clsO, 0, f.types)
+	s.finishSentence(i, g0, p0)
+}

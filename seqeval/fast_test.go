@@ -1,0 +1,76 @@
+package seqeval
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// scoreGeneral is Score on the general path.
+func scoreGeneral(gold, pred [][]string, opts Options) (*Result, error) {
+	generalOnly = true
+	defer func() { generalOnly = false }()
+	return Score(gold, pred, opts)
+}
+
+// TestFastPathEqualsGeneral requires the fast path of Score to give the
+// same Result as the general path, field by field, on random corpora of
+// every tag shape (lower-case and unknown prefixes, untyped tags, ".") and
+// with every option the fast path takes.
+func TestFastPathEqualsGeneral(t *testing.T) {
+	corpora := 1500
+	if testing.Short() {
+		corpora = 200
+	}
+	rng := rand.New(rand.NewPCG(15, 2))
+	tag := func() string {
+		if rng.IntN(4) == 0 {
+			return []string{"O", "o", "B", "I-", ".", "x", "PER", "b-PER", "i-LOC", "E-PER", "S-LOC", "B-_", "I-0"}[rng.IntN(13)]
+		}
+		return shapeTag(rng)
+	}
+	opts := []Options{
+		{}, {KeepCase: true}, {NoMisc: true}, {ZeroDivisionOne: true, Beta: 2},
+		{Map: map[string]string{"PER": "PERSON", "LOC": "O", "ORG-X": "PER", "MISC": "MISC", "_": "X", "0": "O"}, NoMisc: true},
+	}
+	for k := range corpora {
+		n := rng.IntN(8)
+		gold, pred := make([][]string, n), make([][]string, n)
+		for i := range n {
+			l := rng.IntN(15)
+			gold[i], pred[i] = make([]string, l), make([]string, l)
+			for j := range l {
+				gold[i][j], pred[i][j] = tag(), tag()
+				if rng.IntN(2) == 0 {
+					pred[i][j] = gold[i][j]
+				}
+			}
+		}
+		o := opts[k%len(opts)]
+		want, werr := scoreGeneral(gold, pred, o)
+		got, gerr := Score(gold, pred, o)
+		if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+			t.Fatalf("corpus %d %+v: error %v, general path %v", k, o, gerr, werr)
+		}
+		if werr != nil {
+			continue
+		}
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
+			t.Fatalf("corpus %d %+v: fast path differs (-general +fast):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
+		}
+		// CountsOnly, on either path, changes nothing but the lists it skips.
+		o.CountsOnly = true
+		want.Gold, want.Pred, want.Errors, want.ErrorTotal, want.Matches, want.Confusion = nil, nil, nil, ErrorCounts{}, nil, Confusion{}
+		for _, score := range []func([][]string, [][]string, Options) (*Result, error){Score, scoreGeneral} {
+			got, err := score(gold, pred, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
+				t.Fatalf("corpus %d %+v: CountsOnly differs (-full +counts only):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
+			}
+		}
+	}
+}
