@@ -239,3 +239,18 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// TestEvaluateSharesPredictions checks that the result file holds the
+// predictions it was given, not a copy of them.
+func TestEvaluateSharesPredictions(t *testing.T) {
+	c, ds := corpus()
+	var f File
+	if err := Evaluate(t.Context(), &f, c, ds, ds.Types, pred, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range f.Predictions {
+		if unsafe.SliceData(p.Tags) != unsafe.SliceData(pred[i]) {
+			t.Errorf("sentence %d: the result file holds a copy of the predicted tags", i)
+		}
+	}
+}
