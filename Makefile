@@ -15,6 +15,7 @@ export NERBENCH_DATA
 export ONNXRUNTIME_SHARED_LIBRARY_PATH ?= $(abspath $(ORT_LIB))
 
 include mk/torch.mk
+include mk/bench-onnx.mk
 
 .PHONY: help setup build run test vet fmt-check golden fuzz bench baseline-model clean
 
