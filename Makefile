@@ -20,6 +20,7 @@ COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)$(if $(findstring -dirty,$(V
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 include mk/torch.mk
+include mk/bench-onnx.mk
 
 .PHONY: help setup build run test vet fmt-check golden fuzz bench bench-compare baseline-model clean slurm-deps slurm-test experiments
 

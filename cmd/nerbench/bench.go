@@ -60,7 +60,10 @@ batches, measured in the same run; the goal is at most 1.10. The headline
 is the median of the runs' ratios; the fastest end-to-end run over the
 fastest replay (the batches are the same in every run, and timing noise
 only adds time) and the time spent inside ONNX Runtime during the Tag
-call are shown too. The word cache keeps the words of the warm-up and of earlier
+call are shown too. The CPU ratio compares the process's CPU time (user
+and system, all threads) in the Tag call and in its replay: other load on
+the machine disturbs it far less than wall time, and it is meaningful with
+--threads 1, since ONNX Runtime's pool threads spin while they wait. The word cache keeps the words of the warm-up and of earlier
 runs, so run 1 is the coldest.
 
 Sentences come from a benchmark split (--dataset, --split, --data-dir);
@@ -108,6 +111,11 @@ type benchRun struct {
 	ForwardSeconds  float64 `json:"bare_forward_s"`
 	InRunForwardSec float64 `json:"in_run_forward_s"`
 	Ratio           float64 `json:"overhead_ratio"`
+	// EndToEndCPU and ForwardCPU are the process's CPU time (user and
+	// system, all threads) over the Tag call and over the replay.
+	EndToEndCPU     float64 `json:"end_to_end_cpu_s"`
+	ForwardCPU      float64 `json:"bare_forward_cpu_s"`
+	CPURatio        float64 `json:"cpu_overhead_ratio"`
 	SentencesPerSec float64 `json:"sentences_per_s"`
 	WordsPerSec     float64 `json:"words_per_s"`
 	Batches         int     `json:"batches"`
@@ -138,6 +146,7 @@ type benchReport struct {
 	Ratio             float64    `json:"overhead_ratio"`
 	BestRatio         float64    `json:"best_overhead_ratio"`
 	InRunRatio        float64    `json:"in_run_overhead_ratio"`
+	CPURatio          float64    `json:"cpu_overhead_ratio"`
 	SentencesPerSec   float64    `json:"sentences_per_s"`
 	WordsPerSec       float64    `json:"words_per_s"`
 	Windows           int        `json:"windows"`
@@ -211,13 +220,16 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	for r := 1; r <= opts.repeat; r++ {
 		m.Record(true)
 		before := m.Stats()
+		cpu0 := cpuTime()
 		start := time.Now()
 		if _, err := m.Tag(ctx, words); err != nil {
 			return err
 		}
 		e2e := time.Since(start)
+		cpu1 := cpuTime()
 		after := m.Stats()
 		bare, batches, err := m.Replay(ctx)
+		cpu2 := cpuTime()
 		m.Record(false)
 		if err != nil {
 			return err
@@ -228,6 +240,7 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 		rep.Runs = append(rep.Runs, benchRun{
 			Run: r, EndToEndSeconds: e2e.Seconds(), ForwardSeconds: bare.Seconds(),
 			InRunForwardSec: (after.Forward - before.Forward).Seconds(), Ratio: e2e.Seconds() / bare.Seconds(),
+			EndToEndCPU: (cpu1 - cpu0).Seconds(), ForwardCPU: (cpu2 - cpu1).Seconds(), CPURatio: ratio(cpu1-cpu0, cpu2-cpu1),
 			SentencesPerSec: float64(len(words)) / e2e.Seconds(), WordsPerSec: float64(nWords) / e2e.Seconds(),
 			Batches: batches,
 		})
@@ -257,8 +270,32 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	}
 	rep.BestRatio = bestE2E.EndToEndSeconds / bestBare.ForwardSeconds
 	rep.InRunRatio = bestIn.EndToEndSeconds / bestIn.InRunForwardSec
+	cpu := make([]float64, len(rep.Runs))
+	for i, r := range rep.Runs {
+		cpu[i] = r.CPURatio
+	}
+	slices.Sort(cpu)
+	rep.CPURatio = cpu[(len(cpu)-1)/2]
 	rep.PeakRSSKiB = peakRSSKiB()
 	return writeBench(opts.out, format, rep)
+}
+
+// cpuTime returns the CPU time (user and system) the process has used, all
+// its threads together; 0 when getrusage fails.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ratio returns a/b, 0 when b is not positive.
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return a.Seconds() / b.Seconds()
 }
 
 // medianRun returns the run with the median overhead ratio (the lower
@@ -314,20 +351,22 @@ func writeBench(s *streams, format table.Format, rep *benchReport) error {
 	}
 	t := &table.Table{
 		Title:   fmt.Sprintf("nerbench bench: %s on %s %s", rep.ModelDir, rep.Dataset, rep.Split),
-		Header:  []string{"run", "sentences/s", "words/s", "end-to-end s", "bare ORT s", "in-run ORT s", "overhead ratio"},
-		Numeric: []bool{true, true, true, true, true, true, true},
+		Header:  []string{"run", "sentences/s", "words/s", "end-to-end s", "bare ORT s", "in-run ORT s", "overhead ratio", "CPU ratio"},
+		Numeric: []bool{true, true, true, true, true, true, true, true},
 	}
 	for _, r := range rep.Runs {
 		t.Rows = append(t.Rows, []string{
 			strconv.Itoa(r.Run), fmt.Sprintf("%.1f", r.SentencesPerSec), fmt.Sprintf("%.0f", r.WordsPerSec),
 			fmt.Sprintf("%.4f", r.EndToEndSeconds), fmt.Sprintf("%.4f", r.ForwardSeconds),
-			fmt.Sprintf("%.4f", r.InRunForwardSec), fmt.Sprintf("%.3f", r.Ratio),
+			fmt.Sprintf("%.4f", r.InRunForwardSec), fmt.Sprintf("%.3f", r.Ratio), fmt.Sprintf("%.3f", r.CPURatio),
 		})
 	}
 	t.Notes = append([]string{
 		fmt.Sprintf("overhead ratio: %.3f (goal <= 1.10), the median over %d runs of end-to-end / bare ORT replay of the same batches; "+
 			"fastest end-to-end / fastest replay %.3f; within one Tag call, end-to-end / time in ORT Run %.3f at best",
 			rep.Ratio, len(rep.Runs), rep.BestRatio, rep.InRunRatio),
+		fmt.Sprintf("CPU ratio: %.3f, the median of the process's CPU time (user and system, all threads) in the Tag call over that in the replay; "+
+			"less sensitive than wall time to other load on the machine, and meaningful with --threads 1 (ONNX Runtime's pool threads spin while waiting)", rep.CPURatio),
 		fmt.Sprintf("speed (median run): %.1f sentences/s, %.0f words/s", rep.SentencesPerSec, rep.WordsPerSec),
 		fmt.Sprintf("model load: %.3f s; peak RSS: %.1f MiB", rep.LoadSeconds, float64(rep.PeakRSSKiB)/1024),
 		fmt.Sprintf("input: %d sentences, %d words from %s; %d windowed sentences, %d zero-subword words",

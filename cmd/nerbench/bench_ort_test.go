@@ -33,7 +33,7 @@ func TestBenchRandomBERT(t *testing.T) {
 	if rep.Sentences != 40 || len(rep.Runs) != 2 || rep.BatchSize != 8 || rep.Threads != 1 || rep.Device != "cpu" {
 		t.Errorf("report %+v: want 40 sentences, 2 runs, batch 8, 1 thread, cpu", rep)
 	}
-	if rep.Ratio <= 0 || rep.SentencesPerSec <= 0 || rep.WordsPerSec <= rep.SentencesPerSec || rep.PeakRSSKiB <= 0 || rep.LoadSeconds <= 0 {
+	if rep.Ratio <= 0 || rep.CPURatio <= 0 || rep.SentencesPerSec <= 0 || rep.WordsPerSec <= rep.SentencesPerSec || rep.PeakRSSKiB <= 0 || rep.LoadSeconds <= 0 {
 		t.Errorf("report %+v: want positive ratio, speeds, RSS and load time", rep)
 	}
 	// 40 sentences make one group of at most 64 (8 × batch size), so the
@@ -49,7 +49,7 @@ func TestBenchRandomBERT(t *testing.T) {
 	if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"overhead ratio", "sentences/s", "peak RSS", "model load", "protocol", "intra-op threads 1"} {
+	for _, want := range []string{"overhead ratio", "CPU ratio", "sentences/s", "peak RSS", "model load", "protocol", "intra-op threads 1"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("text output lacks %q:\n%s", want, out.String())
 		}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -562,25 +564,30 @@ func exportCoNLL(dir string, c *benchmarks.Corpus, f *results.File) error {
 		return fmt.Errorf("--export-conll: %w", err)
 	}
 	path := filepath.Join(dir, fmt.Sprintf("%s_%s_%s.conll", f.Dataset.Name, f.Dataset.Split, safeName(f.Model.Name)))
-	var b strings.Builder
-	for i, s := range c.Sentences {
-		pred := f.Predictions[i].Tags
-		for j, w := range s.Words {
-			for _, cell := range []string{w, s.Tags[j], pred[j]} {
-				if cell == "" || cell == "-X-" || strings.IndexFunc(cell, unicode.IsSpace) >= 0 {
-					return fmt.Errorf("export %s: sentence %s, word %d: %q cannot be written as a CoNLL column (empty, white space or -X-)", path, s.ID, j+1, cell)
+	// Streamed to the file, so that no second copy of the predictions is
+	// built in memory.
+	err := atomicfile.Write(path, 0o644, func(out io.Writer) error {
+		b := bufio.NewWriterSize(out, 64<<10)
+		for i, s := range c.Sentences {
+			pred := f.Predictions[i].Tags
+			for j, w := range s.Words {
+				for _, cell := range []string{w, s.Tags[j], pred[j]} {
+					if cell == "" || cell == "-X-" || strings.IndexFunc(cell, unicode.IsSpace) >= 0 {
+						return fmt.Errorf("sentence %s, word %d: %q cannot be written as a CoNLL column (empty, white space or -X-)", s.ID, j+1, cell)
+					}
 				}
+				b.WriteString(w)
+				b.WriteByte(' ')
+				b.WriteString(s.Tags[j])
+				b.WriteByte(' ')
+				b.WriteString(pred[j])
+				b.WriteByte('\n')
 			}
-			b.WriteString(w)
-			b.WriteByte(' ')
-			b.WriteString(s.Tags[j])
-			b.WriteByte(' ')
-			b.WriteString(pred[j])
 			b.WriteByte('\n')
 		}
-		b.WriteByte('\n')
-	}
-	if err := atomicfile.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return b.Flush()
+	})
+	if err != nil {
 		return fmt.Errorf("export predictions: %w", err)
 	}
 	return nil

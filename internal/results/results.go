@@ -38,16 +38,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/confidence"
-	"github.com/nerbench/nerbench/internal/atomicfile"
 	"github.com/nerbench/nerbench/seqeval"
 )
 
@@ -316,66 +313,38 @@ func interval(iv confidence.Interval) Interval { return Interval{Lo: iv.Lo, Hi: 
 
 // CorpusHash returns "sha256:<hex>" over the sentence ids, words and gold
 // tags of c, so that the same data read from another file format or from
-// the embedded copy hashes the same.
+// the embedded copy hashes the same: for each sentence its id, NUL, its
+// number of words in decimal, NUL, then each word and its tag, each
+// followed by a NUL.
 func CorpusHash(c *benchmarks.Corpus) string {
 	h := sha256.New()
+	var buf []byte
 	for _, s := range c.Sentences {
-		fmt.Fprintf(h, "%s\x00%d\x00", s.ID, len(s.Words))
+		buf = append(append(buf[:0], s.ID...), 0)
+		buf = append(strconv.AppendInt(buf, int64(len(s.Words)), 10), 0)
 		for i, w := range s.Words {
-			fmt.Fprintf(h, "%s\x00%s\x00", w, s.Tags[i])
+			buf = append(append(buf, w...), 0)
+			buf = append(append(buf, s.Tags[i]...), 0)
 		}
+		h.Write(buf)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-// PredictionsHash returns "sha256:<hex>" over the predicted tags.
+// PredictionsHash returns "sha256:<hex>" over the predicted tags: for each
+// sentence its number of tags in decimal and a NUL, then each tag and a
+// NUL. It allocates a buffer of one sentence, never one per tag.
 func PredictionsHash(pred [][]string) string {
 	h := sha256.New()
+	var buf []byte
 	for _, p := range pred {
-		fmt.Fprintf(h, "%d\x00", len(p))
+		buf = append(strconv.AppendInt(buf[:0], int64(len(p)), 10), 0)
 		for _, t := range p {
-			fmt.Fprintf(h, "%s\x00", t)
+			buf = append(append(buf, t...), 0)
 		}
+		h.Write(buf)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
-// Save writes f to path atomically, as indented JSON.
-func (f *File) Save(path string) error {
-	data, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode result %s: %w", path, err)
-	}
-	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
-}
-
-// ErrSchema is wrapped by Load for a file of another schema.
-var ErrSchema = errors.New("not a nerbench result file")
-
-// Load reads a result file written by Save and checks that its stored
-// figures agree with its stored counts and its predictions with their hash;
-// a file that disagrees is an error wrapping ErrScores that names the file
-// and the figure. Verify recomputes the scores from the corpus.
-func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var f File
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("read result %s: %w", path, err)
-	}
-	if f.Schema != Schema {
-		return nil, fmt.Errorf("read result %s: %w (schema %q, want %q)", path, ErrSchema, f.Schema, Schema)
-	}
-	if f.MISCOff == nil {
-		return nil, fmt.Errorf("read result %s: missing misc_off scores", path)
-	}
-	if err := f.checkCounts(); err != nil {
-		return nil, fmt.Errorf("read result %s: %w", path, err)
-	}
-	return &f, nil
 }
 
 // Tags returns the predictions as tag slices in corpus order.

@@ -7,6 +7,10 @@ reads):
 
     /usr/bin/python3 generate.py
 
+With --size base --out DIR it writes only a base-size random-weight BERT
+(12 layers, hidden 768; see SIZES) to DIR instead, for `make
+bench-onnx-base`; that folder (about 340 MB) is never committed.
+
 Every folder it writes has the layout of an
 `optimum-cli export onnx --task token-classification` export: model.onnx,
 config.json, tokenizer.json, tokenizer_config.json and
@@ -42,6 +46,7 @@ The oracle labels use PERSON for persons, so that adapters must map
 PERSON to PER; the random-weight models use PER. lexicon.json records LEXICON for the Go tests.
 """
 
+import argparse
 import json
 import os
 import unicodedata
@@ -388,8 +393,8 @@ def make_unigram_oracle():
         "unk_token": "<unk>", "mask_token": "<mask>"})
 
 
-def make_encoder(name, model_type, vocab, seed, **dims):
-    folder = os.path.join(HERE, name)
+def make_encoder(name, model_type, vocab, seed, folder=None, **dims):
+    folder = folder or os.path.join(HERE, name)
     os.makedirs(folder, exist_ok=True)
     rng = np.random.default_rng(seed)
     save(encoder_graph(rng, len(vocab), len(LABELS), **dims), folder)
@@ -431,11 +436,32 @@ def make_adapter_fixture(name):
     bert_side_files(folder, uncased, 16)
 
 
+# Sizes of the random-weight BERT that --size writes to --out. "base" has
+# the dimensions of bert-base (Devlin et al. 2019, and Danish BERT):
+# 12 layers, hidden 768, 12 heads, intermediate 3072, 512 positions.
+SIZES = {
+    "small": dict(hidden=64, layers=4, heads=4, inter=256, max_pos=128),
+    "base": dict(hidden=768, layers=12, heads=12, inter=3072, max_pos=512),
+}
+
+
 def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", choices=sorted(SIZES),
+                    help="write only a random-weight BERT of this size (with the fixtures' cased WordPiece "
+                         "tokenizer) to --out, instead of the fixtures; not committed (base: about 340 MB)")
+    ap.add_argument("--out", help="export folder for --size")
+    args = ap.parse_args()
+    if (args.size is None) != (args.out is None):
+        ap.error("--size and --out go together")
+    if args.size:
+        vocab, _ = wordpiece_vocab(False)
+        make_encoder("bert-" + args.size + "-random", "bert", vocab, seed=5, folder=args.out, **SIZES[args.size])
+        return
     vocab = make_wordpiece_oracle("oracle-wordpiece", uncased=False)
     make_wordpiece_oracle("oracle-uncased", uncased=True)
     make_unigram_oracle()
-    make_encoder("bert-random", "bert", vocab, seed=5, hidden=64, layers=4, heads=4, inter=256, max_pos=128)
+    make_encoder("bert-random", "bert", vocab, seed=5, **SIZES["small"])
     make_encoder("electra-random", "electra", vocab, seed=6, hidden=64, layers=2, heads=2, inter=128,
                  max_pos=128, emb=32)
     for name in ADAPTERS:
