@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -171,6 +172,10 @@ func Load(ctx context.Context, dir string, cfg Config) (*Model, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("%s: %w: not a DaCy package folder", dir, ErrMissing)
 	}
+	dir, err := findPackage(dir)
+	if err != nil {
+		return nil, err
+	}
 	h, err := loadHead(dir)
 	if err != nil {
 		return nil, err
@@ -199,6 +204,27 @@ func Load(ctx context.Context, dir string, cfg Config) (*Model, error) {
 	return newModel(h, tok, enc, cfg, "onnxruntime"), nil
 }
 
+// findPackage returns dir, or the one folder below it (at most two levels
+// down, as unzipped DaCy archives nest: da_dacy_large_tft-0.0.0/
+// da_dacy_large_tft/da_dacy_large_tft-0.0.0/) that holds config.cfg.
+func findPackage(dir string) (string, error) {
+	if _, err := os.Stat(pkgFile(dir, "config.cfg")); err == nil {
+		return dir, nil
+	}
+	var found []string
+	for _, pattern := range []string{"*/config.cfg", "*/*/config.cfg"} {
+		m, _ := filepath.Glob(pkgFile(dir, pattern))
+		found = append(found, m...)
+	}
+	switch len(found) {
+	case 1:
+		return filepath.Dir(found[0]), nil
+	case 0:
+		return "", fmt.Errorf("%s: %w: config.cfg (not a DaCy package folder)", dir, ErrMissing)
+	}
+	return "", fmt.Errorf("%s: %d DaCy packages below it (%s); keep one", dir, len(found), strings.Join(found, ", "))
+}
+
 func newModel(h *head, tok Tokenizer, enc Encoder, cfg Config, engine string) *Model {
 	m := &Model{head: h, tok: tok, enc: enc}
 	m.info = Info{Config: cfg, Transformer: h.settings.Transformer, ModelType: h.hf.ModelType, Engine: engine,
@@ -221,6 +247,10 @@ func (m *Model) vectors(ctx context.Context, words []string) ([]float32, error) 
 	p, err := tokenize(m.tok, words, m.head.settings.Window, m.head.settings.Stride, maxPieces)
 	if err != nil {
 		return nil, err
+	}
+	if limit := m.head.hf.positions(); limit > 0 && p.L > limit {
+		return nil, fmt.Errorf("%w: a span needs %d word pieces, transformer/model/config.json's max_position_embeddings allows %d",
+			ErrShape, p.L, limit)
 	}
 	x, err := m.enc.Hidden(ctx, p.ids, p.mask)
 	if err != nil {

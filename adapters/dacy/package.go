@@ -226,6 +226,18 @@ type hfConfig struct {
 	TokenizerMaxLength int     `json:"-"`
 }
 
+// positions returns how many pieces a row may have: the position table's
+// size, less RoBERTa's offset (positions start at pad_token_id + 1).
+func (c *hfConfig) positions() int {
+	if c.MaxPositions == 0 {
+		return 0
+	}
+	if c.ModelType == "bert" {
+		return c.MaxPositions
+	}
+	return c.MaxPositions - c.PadTokenID - 1
+}
+
 // meta is meta.json's fields the port checks.
 type meta struct {
 	Name         string              `json:"name"`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nerbench/nerbench/adapters/aelaectra"
 	"github.com/nerbench/nerbench/adapters/baseline"
+	"github.com/nerbench/nerbench/adapters/dacy"
 	"github.com/nerbench/nerbench/adapters/dabert"
 	"github.com/nerbench/nerbench/adapters/hfonnx"
 	"github.com/nerbench/nerbench/adapters/mbert"
@@ -38,6 +39,9 @@ func registry() *models.Registry {
 		onnxSpec(mbert.Describe(), "DaNE train"),
 		onnxSpec(aelaectra.Describe(), "DaNE train"),
 		dalukeSpec(),
+		dacySpec(dacy.Medium),
+		dacySpec(dacy.Large),
+		flairSpec(),
 	)
 }
 

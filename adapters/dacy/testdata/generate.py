@@ -172,10 +172,10 @@ def hf_config(model_type, vocab, pad):
          "intermediate_size": 64, "vocab_size": vocab, "pad_token_id": pad, "hidden_act": "gelu",
          "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "initializer_range": 0.02}
     if model_type == "xlm-roberta":
-        c.update(max_position_embeddings=40, type_vocab_size=1, layer_norm_eps=1e-5, bos_token_id=0, eos_token_id=2,
+        c.update(max_position_embeddings=130, type_vocab_size=1, layer_norm_eps=1e-5, bos_token_id=0, eos_token_id=2,
                  architectures=["XLMRobertaModel"])
     else:
-        c.update(max_position_embeddings=40, type_vocab_size=2, layer_norm_eps=1e-12, architectures=["BertModel"])
+        c.update(max_position_embeddings=130, type_vocab_size=2, layer_norm_eps=1e-12, architectures=["BertModel"])
     return c
 
 
