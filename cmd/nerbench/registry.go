@@ -8,8 +8,8 @@ import (
 
 	"github.com/nerbench/nerbench/adapters/aelaectra"
 	"github.com/nerbench/nerbench/adapters/baseline"
-	"github.com/nerbench/nerbench/adapters/dacy"
 	"github.com/nerbench/nerbench/adapters/dabert"
+	"github.com/nerbench/nerbench/adapters/dacy"
 	"github.com/nerbench/nerbench/adapters/hfonnx"
 	"github.com/nerbench/nerbench/adapters/mbert"
 	"github.com/nerbench/nerbench/internal/models"
