@@ -135,7 +135,7 @@ func (m *Model) File() string { return m.file }
 // for tests and diagnostics.
 func (m *Model) Emissions(words []string) [][]float32 {
 	T := len(m.net.tags)
-	f := m.net.emissions(words)
+	f := m.net.emissions([][]string{words})[0]
 	out := make([][]float32, len(words))
 	for i := range out {
 		out[i] = f[i*T : (i+1)*T]
@@ -146,7 +146,7 @@ func (m *Model) Emissions(words []string) [][]float32 {
 // Raw returns the model's own tag strings for one sentence, as flair's
 // predict gives them.
 func (m *Model) Raw(words []string) []string {
-	feats := m.net.emissions(words)
+	feats := m.net.emissions([][]string{words})[0]
 	path := m.net.decode(feats, len(words))
 	out := make([]string, len(path))
 	for i, k := range path {
@@ -155,24 +155,32 @@ func (m *Model) Raw(words []string) []string {
 	return out
 }
 
+// batchSize is the number of sentences whose language models run together
+// (flair's predict uses mini-batches of 32 too; results do not depend on it
+// beyond float rounding).
+const batchSize = 32
+
 // Tag returns IOB2 tags for each sentence. A predicted <unk>, <START> or
 // <STOP> (never seen in practice) becomes O.
 func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, error) {
 	out := make([][]string, len(sentences))
-	for s, words := range sentences {
+	for lo := 0; lo < len(sentences); lo += batchSize {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		feats := m.net.emissions(words)
-		path := m.net.decode(feats, len(words))
-		tags := make([]string, len(path))
-		for i, k := range path {
-			tags[i] = m.labels[k]
-			if tags[i] == "" {
-				tags[i] = "O"
+		hi := min(lo+batchSize, len(sentences))
+		feats := m.net.emissions(sentences[lo:hi])
+		for s, f := range feats {
+			path := m.net.decode(f, len(sentences[lo+s]))
+			tags := make([]string, len(path))
+			for i, k := range path {
+				tags[i] = m.labels[k]
+				if tags[i] == "" {
+					tags[i] = "O"
+				}
 			}
+			out[lo+s] = tags
 		}
-		out[s] = tags
 	}
 	return out, nil
 }

@@ -72,6 +72,58 @@ func (l *lstmLayer) run(x []float32, n int, backward bool) []float32 {
 	return out
 }
 
+// runBatch runs the layer forward over several sequences from zero states.
+// xs[k] holds lens[k] rows of In; the lengths must not increase with k, so
+// that the sequences still running at a step are a prefix. It returns the
+// outputs, lens[k] rows of H each.
+func (l *lstmLayer) runBatch(xs [][]float32, lens []int) [][]float32 {
+	B := len(xs)
+	H := l.H
+	in := linear{In: l.In, Out: 4 * H, W: l.Wih, B: l.Bih}
+	xg := make([][]float32, B)
+	outs := make([][]float32, B)
+	for k := range xs {
+		xg[k] = in.apply(xs[k], lens[k])
+		outs[k] = make([]float32, lens[k]*H)
+	}
+	h := make([]float32, B*H)
+	c := make([]float32, B*H)
+	z := make([]float32, B*4*H)
+	maxLen := 0
+	if B > 0 {
+		maxLen = lens[0]
+	}
+	for t := range maxLen {
+		active := 0
+		for active < B && lens[active] > t {
+			active++
+		}
+		for r := range active {
+			copy(z[r*4*H:(r+1)*4*H], l.Bhh)
+		}
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas32.General{Rows: active, Cols: H, Stride: H, Data: h},
+			blas32.General{Rows: 4 * H, Cols: H, Stride: H, Data: l.Whh},
+			1, blas32.General{Rows: active, Cols: 4 * H, Stride: 4 * H, Data: z})
+		for r := range active {
+			g := xg[r][t*4*H : (t+1)*4*H]
+			zr := z[r*4*H : (r+1)*4*H]
+			hr := h[r*H : (r+1)*H]
+			cr := c[r*H : (r+1)*H]
+			for j := range H {
+				i := sigmoid(g[j] + zr[j])
+				f := sigmoid(g[H+j] + zr[H+j])
+				gg := tanh32(g[2*H+j] + zr[2*H+j])
+				o := sigmoid(g[3*H+j] + zr[3*H+j])
+				cr[j] = f*cr[j] + i*gg
+				hr[j] = o * tanh32(cr[j])
+			}
+			copy(outs[r][t*H:(t+1)*H], hr)
+		}
+	}
+	return outs
+}
+
 func sigmoid(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
 
 func tanh32(x float32) float32 { return float32(math.Tanh(float64(x))) }

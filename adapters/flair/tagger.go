@@ -1,6 +1,7 @@
 package flair
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -66,86 +67,122 @@ func (w *wordEmbeddings) embed(words []string, dst []float32, stride, col int) {
 	}
 }
 
-// states runs the language model over text and returns its outputs, one row
-// of lm.dim per character.
-func (lm *charLM) states(text []rune) []float32 {
-	n := len(text)
-	x := make([]float32, n*lm.ec)
-	for i, c := range text {
-		id := lm.chars[string(c)] // unknown characters get id 0
-		copy(x[i*lm.ec:(i+1)*lm.ec], lm.encoder[id*lm.ec:(id+1)*lm.ec])
+// states runs the language model over each text from zero states and
+// returns its outputs, one row of lm.dim per character. The texts are
+// processed together: at each step the recurrent product of every text
+// still running is one matrix product, so that W_hh is read once per step
+// for the whole batch rather than once per text.
+func (lm *charLM) states(texts [][]rune) [][]float32 {
+	order := make([]int, len(texts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(texts[order[a]]) > len(texts[order[b]]) })
+	xs := make([][]float32, len(texts))
+	for k, i := range order {
+		x := make([]float32, len(texts[i])*lm.ec)
+		for j, c := range texts[i] {
+			id := lm.chars[string(c)] // unknown characters get id 0
+			copy(x[j*lm.ec:(j+1)*lm.ec], lm.encoder[id*lm.ec:(id+1)*lm.ec])
+		}
+		xs[k] = x
+	}
+	lens := make([]int, len(order))
+	for k, i := range order {
+		lens[k] = len(texts[i])
 	}
 	for _, l := range lm.layers {
-		x = l.run(x, n, false)
+		xs = l.runBatch(xs, lens)
 	}
-	if lm.proj != nil {
-		x = lm.proj.apply(x, n)
+	out := make([][]float32, len(texts))
+	for k, i := range order {
+		if lm.proj != nil {
+			out[i] = lm.proj.apply(xs[k], lens[k])
+		} else {
+			out[i] = xs[k]
+		}
 	}
-	return x
+	return out
 }
 
-// embed fills the language model's columns: the forward model is read at
-// the separator after each word, the backward one at the separator before
-// it (flair 0.4.5 FlairEmbeddings._add_embeddings_internal).
-func (lm *charLM) embed(words []string, dst []float32, stride, col int) {
-	sentence := []rune(strings.Join(words, " "))
-	text := make([]rune, 0, len(sentence)+2)
-	text = append(text, '\n')
-	if lm.forward {
-		text = append(text, sentence...)
-	} else {
-		for i := len(sentence) - 1; i >= 0; i-- {
-			text = append(text, sentence[i])
-		}
-	}
-	text = append(text, ' ')
-	h := lm.states(text)
-	pos := 1
-	if !lm.forward {
-		pos = len(sentence) + 1
-	}
-	for i, w := range words {
-		k := utf8.RuneCountInString(w)
+// embed fills the language model's columns of each sentence's rows: the
+// forward model is read at the separator after each word, the backward one
+// at the separator before it (flair 0.4.5
+// FlairEmbeddings._add_embeddings_internal).
+func (lm *charLM) embed(sentences [][]string, dst [][]float32, stride, col int) {
+	texts := make([][]rune, len(sentences))
+	for s, words := range sentences {
+		sentence := []rune(strings.Join(words, " "))
+		text := make([]rune, 0, len(sentence)+2)
+		text = append(text, '\n')
 		if lm.forward {
-			pos += k
-		}
-		copy(dst[i*stride+col:i*stride+col+lm.dim], h[pos*lm.dim:(pos+1)*lm.dim])
-		if lm.forward {
-			pos++
+			text = append(text, sentence...)
 		} else {
-			pos -= 1 + k
+			for i := len(sentence) - 1; i >= 0; i-- {
+				text = append(text, sentence[i])
+			}
 		}
+		texts[s] = append(text, ' ')
 	}
-}
-
-// emissions returns the tagger's emission scores [n, T] for one sentence.
-func (nw *network) emissions(words []string) []float32 {
-	n := len(words)
-	D := nw.dimD
-	x := make([]float32, n*D)
-	col := 0
-	for _, e := range nw.embeds {
-		if e.words != nil {
-			e.words.embed(words, x, D, col)
-		} else {
-			e.lm.embed(words, x, D, col)
+	hs := lm.states(texts)
+	for s, words := range sentences {
+		h := hs[s]
+		pos := 1
+		if !lm.forward {
+			pos = len(texts[s]) - 1 // len(sentence) + 1
 		}
-		col += e.dim()
-	}
-	x = nw.emb2nn.apply(x, n)
-	if nw.useRNN {
-		for _, layer := range nw.rnn {
-			h := layer[0].H
-			f := layer[0].run(x, n, false)
-			b := layer[1].run(x, n, true)
-			x = make([]float32, n*2*h)
-			for t := range n {
-				copy(x[t*2*h:], f[t*h:(t+1)*h])
-				copy(x[t*2*h+h:], b[t*h:(t+1)*h])
+		for i, w := range words {
+			k := utf8.RuneCountInString(w)
+			if lm.forward {
+				pos += k
+			}
+			copy(dst[s][i*stride+col:i*stride+col+lm.dim], h[pos*lm.dim:(pos+1)*lm.dim])
+			if lm.forward {
+				pos++
+			} else {
+				pos -= 1 + k
 			}
 		}
 	}
-	return nw.out.apply(x, n)
+}
+
+// emissions returns the tagger's emission scores [n, T] for each sentence.
+func (nw *network) emissions(sentences [][]string) [][]float32 {
+	D := nw.dimD
+	xs := make([][]float32, len(sentences))
+	for s, words := range sentences {
+		xs[s] = make([]float32, len(words)*D)
+	}
+	col := 0
+	for _, e := range nw.embeds {
+		if e.words != nil {
+			for s, words := range sentences {
+				e.words.embed(words, xs[s], D, col)
+			}
+		} else {
+			e.lm.embed(sentences, xs, D, col)
+		}
+		col += e.dim()
+	}
+	out := make([][]float32, len(sentences))
+	for s, words := range sentences {
+		n := len(words)
+		x := nw.emb2nn.apply(xs[s], n)
+		if nw.useRNN {
+			for _, layer := range nw.rnn {
+				h := layer[0].H
+				f := layer[0].run(x, n, false)
+				b := layer[1].run(x, n, true)
+				x = make([]float32, n*2*h)
+				for t := range n {
+					copy(x[t*2*h:], f[t*h:(t+1)*h])
+					copy(x[t*2*h+h:], b[t*h:(t+1)*h])
+				}
+			}
+		}
+		out[s] = nw.out.apply(x, n)
+	}
+	return out
 }
 
 // viterbi returns the best tag path for feats [n, T] (flair 0.4.5

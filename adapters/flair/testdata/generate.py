@@ -11,9 +11,12 @@ It writes
     bad-shape.pt       embedding2nn.weight one column too wide
     bad-class.pt       an embedding of class flair.embeddings.CharacterEmbeddings
     bad-global.pt      a value of class mypackage.things.Unknown
-The tags that the oracle weights give are known by construction (see
+With "bench OUT.pt CONLLU" it writes instead a random tagger at real size
+(not committed; see BenchmarkTagRealSize). The tags that the oracle weights give are known by construction (see
 flair_test.go); the random models are checked against reference.py.
 """
+
+import sys
 
 import numpy as np
 import torch
@@ -54,11 +57,11 @@ class Tagger(torch.nn.Module):
         self.transitions = torch.nn.Parameter(torch.zeros(ntags, ntags))
 
 
-def stack(kv_vectors, fwd_nout=None):
-    kv = s.Word2VecKeyedVectors(list(WORDS), kv_vectors)
+def stack(kv_vectors, fwd_nout=None, words=None, ec=EC, hc=HC):
+    kv = s.Word2VecKeyedVectors(words or list(WORDS), kv_vectors)
     chars = s.Dictionary(CHARS)
-    fwd = s.LanguageModel(chars, True, HC, 1, EC, nout=fwd_nout)
-    bwd = s.LanguageModel(chars, False, HC, 1, EC)
+    fwd = s.LanguageModel(chars, True, hc, 1, ec, nout=fwd_nout)
+    bwd = s.LanguageModel(chars, False, hc, 1, ec)
     return s.StackedEmbeddings([
         s.WordEmbeddings("wiki.da.wv.bin", kv),
         s.FlairEmbeddings("da-forward", fwd),
@@ -66,11 +69,11 @@ def stack(kv_vectors, fwd_nout=None):
     ])
 
 
-def state(tagger, emb, keys045):
+def state(tagger, emb, keys045, hidden=H):
     st = {
         "state_dict": tagger.state_dict(),
         "embeddings": emb,
-        "hidden_size": H,
+        "hidden_size": hidden,
         "tag_dictionary": s.Dictionary(TAGS),
         "tag_type": "ner",
         "use_crf": True,
@@ -143,7 +146,25 @@ def save(obj, path, legacy):
     torch.save(obj, path, pickle_protocol=4, _use_new_zipfile_serialization=not legacy)
 
 
+def bench(path, words_file):
+    """A random tagger at the size DaNLP's model is expected to have
+    (flair-spec §3.1: E_w 300, Hc 1032, Ec 100; h 256), with the words of
+    words_file as its vocabulary, for speed estimates. Not committed."""
+    words = sorted({w for line in open(words_file, encoding="utf-8") if "\t" in line
+                    for w in [line.split("\t")[1]] if line.split("\t")[0].isdigit()})
+    g = np.random.default_rng(5)
+    emb = stack(g.standard_normal((len(words), 300)).astype(np.float32), words=words, ec=100, hc=1032)
+    t = Tagger(emb, 256, len(TAGS) + 1)
+    with torch.no_grad():
+        for p in t.parameters():
+            p.normal_(0, 0.05)
+    save(state(t, emb, False, hidden=256), path, True)
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "bench":
+        bench(sys.argv[2], sys.argv[3])
+        return
     t, emb = oracle()
     save(state(t, emb, False), "oracle.legacy.pt", True)
     t, emb = randomized(12)
