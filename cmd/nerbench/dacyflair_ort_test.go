@@ -5,51 +5,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nerbench/nerbench/internal/results"
 )
-
-// dacyFlairModels builds a models folder with the tiny DaCy XLM-R package
-// as dacy-large (nested as an unzipped release archive is) and the random
-// Flair fixture as flair/flair.ner.pt.
-func dacyFlairModels(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join("..", "..", "adapters", "dacy", "testdata", "tiny-xlmr")
-	dst := filepath.Join(dir, "dacy-large", "da_dacy_large_tft-0.0.0")
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(filepath.Join("..", "..", "adapters", "flair", "testdata", "random.legacy.pt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "flair"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "flair", "flair.ner.pt"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // TestRunDacyFlair runs `nerbench run --model dacy-large,flair` on the
 // embedded DaNE test split with the fixtures: DaCy is scored with MISC,
