@@ -15,6 +15,10 @@ transformer/cfg, transformer/model/{config.json, pytorch_model.bin, tokenizer
 files} and transformer/onnx/{model.onnx, tokenizer.json} (the feature-extraction
 export the ONNX Runtime engine reads). The SentencePiece model is trained on the
 first DaNE training sentences (CC BY-SA 4.0).
+
+"generate.py bench OUTDIR ddt.train.conllu" writes instead OUTDIR/dacy-medium,
+a random package at DaCy medium's real size (BERT base) for the speed
+benchmark (not committed; see BenchmarkTagRealSize).
 """
 
 import base64
@@ -136,13 +140,13 @@ dev_corpus = "corpora.dev"
 """
 
 
-def write_common(d, name, H, model_type, ner_bytes):
+def write_common(d, name, H, model_type, ner_bytes, window=8, stride=6):
     if os.path.exists(d):
         shutil.rmtree(d)
     for sub in ("ner", "vocab", "transformer/model", "transformer/onnx"):
         os.makedirs(os.path.join(d, sub), exist_ok=True)
     with open(os.path.join(d, "config.cfg"), "w") as f:
-        f.write(CONFIG.format(hw=HW, np=NP, name=name, window=8, stride=6))
+        f.write(CONFIG.format(hw=HW, np=NP, name=name, window=window, stride=stride))
     srsly.write_json(os.path.join(d, "meta.json"), {
         "lang": "da", "name": "dacy_tiny_tft", "version": "0.0.0", "spacy_version": ">=3.0.3,<3.1.0",
         "pipeline": ["transformer", "ner"], "components": ["transformer", "ner"], "disabled": [],
@@ -280,18 +284,21 @@ def xlmr(path, sentences):
     write_transformer(d, hf_config("xlm-roberta", len(vocab), 1), 2, False)
 
 
-def bert(path, sentences):
-    d = os.path.join(path, "tiny-bert")
+def bert(path, sentences, name="tiny-bert", size=None):
+    d = os.path.join(path, name)
     rng = np.random.default_rng(3)
-    H = 32
-    write_common(d, "Maltehb/danish-bert-botxo", H, "bert", ner_model(H, rng))
+    H = size["hidden_size"] if size else 32
+    if size:
+        write_common(d, "Maltehb/danish-bert-botxo", H, "bert", ner_model(H, rng), window=128, stride=96)
+    else:
+        write_common(d, "Maltehb/danish-bert-botxo", H, "bert", ner_model(H, rng))
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     words = {}
     for s in sentences:
         for w in s:
             w = "".join(c for c in unicodedata.normalize("NFD", w.lower()) if unicodedata.category(c) != "Mn")
             words[w] = words.get(w, 0) + 1
-    common = [w for w, _ in sorted(words.items(), key=lambda x: (-x[1], x[0])) if w.isalpha()][:120]
+    common = [w for w, _ in sorted(words.items(), key=lambda x: (-x[1], x[0])) if w.isalpha()][:(31000 if size else 120)]
     chars = sorted({c for w in words for c in w if c.isalnum()})
     puncts = sorted({c for w in words for c in w if not c.isalnum()})
     vocab = specials + puncts + chars + ["##" + c for c in chars] + [w for w in common if len(w) > 1]
@@ -313,7 +320,11 @@ def bert(path, sentences):
     srsly.write_json(os.path.join(d, "transformer", "model", "special_tokens_map.json"), {
         "unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]"})
     shutil.copy(os.path.join(d, "transformer", "model", "special_tokens_map.json"), os.path.join(d, "transformer", "onnx"))
-    write_transformer(d, hf_config("bert", len(vocab), 0), 4, True)
+    c = hf_config("bert", len(vocab), 0)
+    if size:
+        c.update(size)
+        c["vocab_size"] = max(len(vocab), 32000)
+    write_transformer(d, c, 4, True)
 
 
 def oracle(path):
@@ -363,8 +374,17 @@ def read_conllu(path, n):
     return out
 
 
+BASE = {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
+        "max_position_embeddings": 512}
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
+    if len(sys.argv) == 4 and sys.argv[1] == "bench":
+        # A random DaCy medium at real size (BERT base, vocabulary from DaNE
+        # train, window 128 / stride 96) for speed estimates; not committed.
+        bert(sys.argv[2], read_conllu(sys.argv[3], 10**6), name="dacy-medium", size=BASE)
+        return
     train = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "../../../../shared/data/dane/ddt.train.conllu")
     sentences = read_conllu(train, 400)
     xlmr(here, sentences)
