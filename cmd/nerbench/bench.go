@@ -177,26 +177,9 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	case opts.device != "cpu" && opts.device != "cuda":
 		return flagErrorf("--device %q: want cpu or cuda", opts.device)
 	}
-	ds, err := findDataset(opts.dataset)
+	ds, corpus, words, nWords, err := benchSentences(ctx, opts)
 	if err != nil {
 		return err
-	}
-	corpus, err := loadCorpus(ctx, opts.out, ds, opts.dataDir, opts.split)
-	if err != nil {
-		return err
-	}
-	sents := corpus.Sentences
-	if opts.sentences > 0 && opts.sentences < len(sents) {
-		sents = sents[:opts.sentences]
-	}
-	words := make([][]string, len(sents))
-	nWords := 0
-	for i, s := range sents {
-		words[i] = s.Words
-		nWords += len(s.Words)
-	}
-	if len(words) == 0 {
-		return fmt.Errorf("%s: no sentences to tag", corpus.File)
 	}
 
 	start := time.Now()

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/table"
 )
@@ -59,26 +60,9 @@ func runBenchModel(ctx context.Context, opts *benchOptions) error {
 	case opts.repeat < 1:
 		return flagErrorf("--repeat must be at least 1")
 	}
-	ds, err := findDataset(opts.dataset)
+	ds, corpus, words, nWords, err := benchSentences(ctx, opts)
 	if err != nil {
 		return err
-	}
-	corpus, err := loadCorpus(ctx, opts.out, ds, opts.dataDir, opts.split)
-	if err != nil {
-		return err
-	}
-	sents := corpus.Sentences
-	if opts.sentences > 0 && opts.sentences < len(sents) {
-		sents = sents[:opts.sentences]
-	}
-	words := make([][]string, len(sents))
-	nWords := 0
-	for i, s := range sents {
-		words[i] = s.Words
-		nWords += len(s.Words)
-	}
-	if len(words) == 0 {
-		return fmt.Errorf("%s: no sentences to tag", corpus.File)
 	}
 	dir, err := models.Dir(opts.modelsDir)
 	if err != nil {
@@ -121,6 +105,33 @@ func runBenchModel(ctx context.Context, opts *benchOptions) error {
 	rep.SentencesPerSec = best.SentencesPerSec
 	rep.PeakRSSKiB = peakRSSKiB()
 	return writeBenchModel(opts.out.Out, format, rep)
+}
+
+// benchSentences reads the sentences `nerbench bench` tags: the first
+// --sentences of the split (all when 0), with their word count.
+func benchSentences(ctx context.Context, opts *benchOptions) (*benchmarks.Dataset, *benchmarks.Corpus, [][]string, int, error) {
+	ds, err := findDataset(opts.dataset)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	corpus, err := loadCorpus(ctx, opts.out, ds, opts.dataDir, opts.split)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	sents := corpus.Sentences
+	if opts.sentences > 0 && opts.sentences < len(sents) {
+		sents = sents[:opts.sentences]
+	}
+	words := make([][]string, len(sents))
+	nWords := 0
+	for i, s := range sents {
+		words[i] = s.Words
+		nWords += len(s.Words)
+	}
+	if len(words) == 0 {
+		return nil, nil, nil, 0, fmt.Errorf("%s: no sentences to tag", corpus.File)
+	}
+	return ds, corpus, words, nWords, nil
 }
 
 // processCPUSeconds returns the process's user and system CPU time.
