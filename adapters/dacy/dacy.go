@@ -161,6 +161,7 @@ type Model struct {
 	tok  Tokenizer
 	enc  Encoder
 	info Info
+	cut  int
 }
 
 // Load opens the DaCy package folder dir (see the package documentation)
@@ -248,6 +249,7 @@ func (m *Model) vectors(ctx context.Context, words []string) ([]float32, error) 
 	if err != nil {
 		return nil, err
 	}
+	m.cut += p.cut
 	if limit := m.head.hf.positions(); limit > 0 && p.L > limit {
 		return nil, fmt.Errorf("%w: a span needs %d word pieces, transformer/model/config.json's max_position_embeddings allows %d",
 			ErrShape, p.L, limit)
@@ -283,6 +285,12 @@ func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, erro
 	}
 	return out, nil
 }
+
+// CutPieces returns how many word pieces spans have lost so far to the cut
+// at 512 pieces that spacy-transformers applies (truncate_oversize_splits);
+// the words they belonged to are pooled from their other pieces, or get a
+// zero vector. A span of 128 words never needs that many on Danish text.
+func (m *Model) CutPieces() int { return m.cut }
 
 // Close frees the transformer engine.
 func (m *Model) Close() error {

@@ -272,3 +272,36 @@ func TestIsSpace(t *testing.T) {
 		}
 	}
 }
+
+type fakeTokenizer struct{}
+
+func (fakeTokenizer) Encode(text string) ([]int64, []string, error) {
+	var ids []int64
+	var toks []string
+	for _, w := range strings.Fields(text) {
+		for _, r := range w {
+			ids = append(ids, int64(r))
+			toks = append(toks, string(r))
+		}
+	}
+	return ids, toks, nil
+}
+func (fakeTokenizer) Specials() []string   { return []string{"<pad>"} }
+func (fakeTokenizer) Pad() (string, int64) { return "<pad>", 0 }
+
+// Spans longer than maxLen pieces lose their last columns, and the cut is
+// counted; pads fill the shorter rows.
+func TestTokenizeCut(t *testing.T) {
+	p, err := tokenize(fakeTokenizer{}, []string{"abc", "de", "f"}, 2, 1, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// spans [0,2) "abc de" (5 pieces), [1,3) "de f" (3 pieces); L = 4.
+	want := [][]string{{"a", "b", "c", "d"}, {"d", "e", "f", "<pad>"}}
+	if diff := cmp.Diff(want, p.tokens); diff != "" {
+		t.Errorf("tokens (-want +got):\n%s", diff)
+	}
+	if p.cut != 1 || p.L != 4 || !cmp.Equal(p.mask[1], []int64{1, 1, 1, 0}) {
+		t.Errorf("got cut %d, L %d, mask %v; want 1, 4, [1 1 1 0]", p.cut, p.L, p.mask[1])
+	}
+}

@@ -55,6 +55,8 @@ type pieces struct {
 	mask   [][]int64
 	tokens [][]string // piece strings incl. pads, each of length L
 	L      int
+	// cut is the number of word pieces dropped by the maxLen cut.
+	cut int
 }
 
 // tokenize builds the padded batch of a Doc's spans, as
@@ -75,6 +77,9 @@ func tokenize(tok Tokenizer, words []string, window, stride, maxLen int) (*piece
 		p.L = max(p.L, len(ids))
 	}
 	if maxLen > 0 && p.L > maxLen {
+		for _, ids := range p.ids {
+			p.cut += max(0, len(ids)-maxLen)
+		}
 		p.L = maxLen
 	}
 	padTok, padID := tok.Pad()
