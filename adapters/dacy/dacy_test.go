@@ -305,3 +305,33 @@ func TestTokenizeCut(t *testing.T) {
 		t.Errorf("got cut %d, L %d, mask %v; want 1, 4, [1 1 1 0]", p.cut, p.L, p.mask[1])
 	}
 }
+
+// Load finds a package nested as unzipped release archives are, and names
+// the export command when the ONNX export is missing; it needs no ONNX
+// Runtime to get that far.
+func TestLoadMissingExport(t *testing.T) {
+	top := t.TempDir()
+	nested := filepath.Join(top, "da_dacy_medium_tft-0.0.0", "da_dacy_medium_tft-0.0.0")
+	src := copyPackage(t, "testdata/tiny-bert")
+	if err := os.MkdirAll(filepath.Dir(nested), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(src, nested); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(nested, "transformer", "onnx")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(t.Context(), top, Config{})
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("got %v, want a missing model.onnx", err)
+	}
+	for _, want := range []string{filepath.Join(nested, "transformer", "onnx", "model.onnx"), "optimum-cli export onnx --task feature-extraction"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	if _, err := Load(t.Context(), t.TempDir(), Config{}); !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "config.cfg") {
+		t.Errorf("empty folder: got %v, want a missing config.cfg", err)
+	}
+}
