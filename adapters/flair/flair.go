@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 )
 
 // Name is the model's name in the nerbench registry and result files, and
@@ -44,6 +45,8 @@ type Model struct {
 	file   string
 	net    *network
 	labels []string // IOB2 label per tag column; "" for <unk>, <START>, <STOP>
+	// special counts predicted <unk>, <START> and <STOP> tags (made O).
+	special atomic.Int64
 }
 
 // Load reads the Flair model file in dir (see the package documentation).
@@ -177,6 +180,7 @@ func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, erro
 				tags[i] = m.labels[k]
 				if tags[i] == "" {
 					tags[i] = "O"
+					m.special.Add(1)
 				}
 			}
 			out[lo+s] = tags
@@ -184,6 +188,11 @@ func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, erro
 	}
 	return out, nil
 }
+
+// SpecialTags returns how many <unk>, <START> or <STOP> tags the model has
+// predicted so far; Tag turned each into O. The thesis passed them to
+// seqeval raw, where <unk> opens a chunk of type "unk>" (flair-spec §6).
+func (m *Model) SpecialTags() int64 { return m.special.Load() }
 
 // Close releases nothing; the model lives in Go memory.
 func (m *Model) Close() error { return nil }

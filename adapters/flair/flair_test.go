@@ -189,3 +189,22 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// A predicted <unk> becomes O and is counted.
+func TestSpecialTags(t *testing.T) {
+	m := load(t, "oracle.legacy.pt")
+	m.net.out.B[0] = 1000 // <unk> wins every emission
+	got, err := m.Tag(t.Context(), [][]string{{"Jens", "bor"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([][]string{{"O", "O"}}, got); diff != "" {
+		t.Errorf("tags (-want +got):\n%s", diff)
+	}
+	if raw := m.Raw([]string{"Jens"}); raw[0] != "<unk>" {
+		t.Errorf("raw tag %q, want <unk>", raw[0])
+	}
+	if n := m.SpecialTags(); n != 2 {
+		t.Errorf("SpecialTags() = %d, want 2", n)
+	}
+}
