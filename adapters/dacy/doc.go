@@ -24,4 +24,9 @@
 // (ported); the last hidden states are mean-pooled per word; and the NER
 // transition system decodes greedily (BILUO actions, spaCy's validity
 // rules), giving IOB2 tags over DaNE's types.
+//
+// Speed: a random package at DaCy medium's real size (BERT base;
+// BenchmarkTagRealSize) tags DaNE test (565 sentences) in about 95
+// CPU-seconds with ONNX Runtime on the CPU; DaCy large's transformer costs
+// about 3.5 times as much per word piece.
 package dacy
