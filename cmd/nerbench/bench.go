@@ -24,6 +24,8 @@ import (
 type benchOptions struct {
 	out       *streams
 	modelDir  string
+	model     string // a registry model (bench_model.go) instead of --model-dir
+	modelsDir string
 	dataset   string
 	split     string
 	dataDir   string
@@ -68,25 +70,39 @@ runs, so run 1 is the coldest.
 
 Sentences come from a benchmark split (--dataset, --split, --data-dir);
 DaNE's test split is embedded and used when no data folder has it.
-Peak RSS is the process's high-water mark (VmHWM).`,
+Peak RSS is the process's high-water mark (VmHWM).
+
+With --model NAME, a model of the registry (dacy-medium, dacy-large, flair,
+...) is loaded from the models folder and timed end to end instead: load
+time, then per run the wall and CPU time of one Tag call over all the
+sentences (no overhead ratio: these adapters do more than run one graph).`,
 		Example: `  nerbench bench --model-dir ~/.local/share/nerbench/models/dabert
   nerbench bench --model-dir adapters/internal/ort/testdata/bert-random --threads 1 --batch-size 16
-  nerbench bench --model-dir ./xlmr-ner --label-map PERSON=PER,GPE=LOC --sentences 200 --output json`,
+  nerbench bench --model-dir ./xlmr-ner --label-map PERSON=PER,GPE=LOC --sentences 200 --output json
+  nerbench bench --model flair --repeat 1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Checked here rather than with MarkFlagRequired, whose error is
 			// not a usage error (exit 2).
-			if opts.modelDir == "" {
-				return flagErrorf("--model-dir is required: the folder of an ONNX token-classification export")
+			if opts.model != "" && opts.modelDir != "" {
+				return flagErrorf("--model and --model-dir exclude each other")
+			}
+			if opts.modelDir == "" && opts.model == "" {
+				return flagErrorf("--model-dir is required: the folder of an ONNX token-classification export (or --model NAME)")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
+			}
+			if opts.model != "" {
+				return runBenchModel(cmd.Context(), opts)
 			}
 			return runBench(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.modelDir, "model-dir", "", "export folder of the model (required)")
+	f.StringVar(&opts.modelDir, "model-dir", "", "export folder of the model (required unless --model)")
+	f.StringVar(&opts.model, "model", "", "time a model of the registry (such as dacy-large or flair) end to end instead")
+	f.StringVar(&opts.modelsDir, "models-dir", "", "models folder for --model (default $NERBENCH_MODELS, then $XDG_DATA_HOME/nerbench/models)")
 	f.StringVarP(&opts.dataset, "dataset", "d", dane.Name, "benchmark whose sentences are tagged: "+strings.Join(dataDatasetNames(), ", "))
 	f.StringVar(&opts.split, "split", "test", "split whose sentences are tagged")
 	f.StringVar(&opts.dataDir, "data-dir", "", "data folder (default $NERBENCH_DATA, then $XDG_CACHE_HOME/nerbench)")
@@ -174,23 +190,9 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	case opts.device != "cpu" && opts.device != "cuda":
 		return flagErrorf("--device %q: want cpu or cuda", opts.device)
 	}
-	ds, corpora, err := opts.data.open(ctx, opts.out, opts.dataset, opts.dataDir, opts.split)
+	ds, corpus, words, nWords, err := benchSentences(ctx, opts)
 	if err != nil {
 		return err
-	}
-	corpus := corpora[0]
-	sents := corpus.Sentences
-	if opts.sentences > 0 && opts.sentences < len(sents) {
-		sents = sents[:opts.sentences]
-	}
-	words := make([][]string, len(sents))
-	nWords := 0
-	for i, s := range sents {
-		words[i] = s.Words
-		nWords += len(s.Words)
-	}
-	if len(words) == 0 {
-		return fmt.Errorf("%s: no sentences to tag", corpus.File)
 	}
 
 	start := time.Now()

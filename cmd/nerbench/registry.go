@@ -13,6 +13,7 @@ import (
 	"github.com/nerbench/nerbench/adapters/aelaectra"
 	"github.com/nerbench/nerbench/adapters/baseline"
 	"github.com/nerbench/nerbench/adapters/dabert"
+	"github.com/nerbench/nerbench/adapters/dacy"
 	"github.com/nerbench/nerbench/adapters/hfonnx"
 	"github.com/nerbench/nerbench/adapters/mbert"
 	"github.com/nerbench/nerbench/internal/models"
@@ -44,6 +45,9 @@ func registry() *models.Registry {
 		mbertSpec(),
 		onnxSpec(aelaectra.Describe(), "DaNE train"),
 		dalukeSpec(),
+		dacySpec(dacy.Medium),
+		dacySpec(dacy.Large),
+		flairSpec(),
 	)
 }
 

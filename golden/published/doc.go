@@ -50,4 +50,11 @@
 //
 // Compare lays reproduced results (type Result, in percent) beside the
 // published numbers; see Compare and Comparison for the exact rules.
+//
+// # Model cards
+//
+// ModelCard returns comparison tables printed on model cards rather than in
+// the thesis (schema nerbench.model-card/v1, card-<id>.json): "aelaectra" is
+// the Ælæctra card's table of Danish models (layers, hidden size, parameters,
+// average DaNE test F1 with its standard deviation, inference time).
 package published

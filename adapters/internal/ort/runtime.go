@@ -142,3 +142,8 @@ func RuntimeVersion() (string, error) {
 	}
 	return onnxruntime.GetVersion(), nil
 }
+
+// Init loads the ONNX Runtime library and creates the process's environment
+// (once), for adapters that run their own sessions. It returns the path of
+// the library.
+func Init() (string, error) { return initRuntime() }
