@@ -31,8 +31,9 @@ func dacySpec(name string) *models.Spec {
 		Types:     append([]string(nil), dacy.Types...),
 		Get: fmt.Sprintf("download %s (dacy.download_model, or %s), unzip it so that config.cfg, ner/ and transformer/ "+
 			"are in the models folder's %s/, then export its transformer once: `optimum-cli export onnx --task "+
-			"feature-extraction %s/transformer/model %s/transformer/onnx` (see 'go doc ./adapters/dacy')",
+			"feature-extraction %s/transformer/model %s/transformer/onnx`",
 			pkg, dacyURLs[name], name, name, name),
+		Hint: "DaCy release package + ONNX export of its transformer (-v: how)",
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
 			if o.Device == "cuda" && o.Log != nil {
 				fmt.Fprintf(o.Log, "%s: runs ONNX Runtime on the CPU\n", name)
@@ -60,7 +61,8 @@ func flairSpec() *models.Spec {
 		TrainedOn: "DaNE train",
 		Types:     []string{"LOC", "ORG", "PER"},
 		Get: "download it with DaNLP's download_model('flair.ner') (flair_ner.zip, unzipped: ~/.danlp/flair.ner.pt) " +
-			"and put flair.ner.pt in the models folder's flair/ (see 'go doc ./adapters/flair')",
+			"and put flair.ner.pt in the models folder's flair/",
+		Hint: "DaNLP's flair.ner.pt in <models>/flair/ (-v: how)",
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
 			if o.Device == "cuda" && o.Log != nil {
 				fmt.Fprintln(o.Log, "flair: runs in pure Go on the CPU")
