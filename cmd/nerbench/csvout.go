@@ -117,8 +117,9 @@ func (d *ErrorsJSON) csvTable() *table.Table {
 			l.count("confusion", g, p, d.Confusion.Counts[i][j])
 		}
 	}
+	d.Nervaluate.addCSV(l)
 	l.t.Notes = []string{
-		fmt.Sprintf("Errors of %s on %s %s (MISC %s), in long form: entity counts per type and error kind (Table 4.1), and the word-level confusion matrix (gold in row, predicted in column).", d.Model.Name, d.Dataset.Name, d.Dataset.Split, d.MISC),
+		fmt.Sprintf("Errors of %s on %s %s (MISC %s), in long form: entity counts per type and error kind (Table 4.1), the word-level confusion matrix (gold in row, predicted in column) and nervaluate's four schemas per type (precision, recall and F1 in percent).", d.Model.Name, d.Dataset.Name, d.Dataset.Split, d.MISC),
 		"The example sentences are in the text, markdown and JSON output.",
 	}
 	return l.t

@@ -55,6 +55,9 @@ func newErrorsCmd(s *streams, runF func(context.Context, *errorsOptions) error) 
                 corpus order, as aligned rows Text, Truth and the model's
                 tags; ^ (bold in markdown) marks the words of the gold and
                 the predicted entity.
+  nervaluate    nervaluate's four schemas over the same entities, overall
+                and per type: strict, exact (boundary), partial (boundary,
+                half credit) and ent_type; see 'nerbench score --help'.
 
 With --figures, the confusion matrix is also drawn as a heat map with the
 counts in the cells, colour on a log scale, to
@@ -70,9 +73,9 @@ data; a file that disagrees is refused, naming it.
 
 JSON output (-o json) is the documented, versioned schema nerbench.errors/v1;
 see 'go doc ./cmd/nerbench ErrorsJSON'. CSV output (-o csv) is one table in
-long form, columns dataset, split, model, section (error_kinds or
-confusion), row, column and value, without the examples; notes go to
-standard error.`,
+long form, columns dataset, split, model, section (error_kinds, confusion
+or nervaluate_<schema>), row, column and value, without the examples;
+notes go to standard error.`,
 		Example: `  nerbench errors baseline
   nerbench errors dabert --dataset plank --examples 3 -o markdown --figures
   nerbench errors b7 --model-file b7=b7.nbm.gz -o json`,
@@ -158,6 +161,10 @@ type ErrorsJSON struct {
 	// Examples holds, per error kind (not correct), the number of such
 	// errors and the first examples.
 	Examples []errorExamples `json:"examples"`
+	// Nervaluate holds nervaluate's four partial-match schemas (strict,
+	// exact boundary, partial boundary with half credit, ent_type) over the
+	// same entities, overall and per type.
+	Nervaluate nervalJSON `json:"nervaluate"`
 }
 
 type errorRow struct {
@@ -193,6 +200,7 @@ func errorAnalysis(ds *benchmarks.Dataset, c *benchmarks.Corpus, f *results.File
 	if err != nil {
 		return nil, fmt.Errorf("score %s: %w", f.Model.Name, err)
 	}
+	doc.Nervaluate = newNervalJSON(seqeval.Nervaluate(res.Gold, res.Pred))
 	for k := range seqeval.NumErrorKinds {
 		doc.Kinds = append(doc.Kinds, k.String())
 	}
@@ -365,5 +373,5 @@ func (d *ErrorsJSON) render(w io.Writer, f table.Format) error {
 			return err
 		}
 	}
-	return nil
+	return d.Nervaluate.render(w, f, fmt.Sprintf("nervaluate's partial-match schemas of %s on %s %s, MISC %s", d.Model.Name, d.Dataset.Name, d.Dataset.Split, d.MISC))
 }

@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"image/png"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -214,5 +218,142 @@ func TestErrors(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("got output without %q", want)
 		}
+	}
+}
+
+// TestErrorsNervaluateHandCounted checks nervaluate's schemas in errors'
+// JSON and CSV on the hand corpus, with MISC on and off (issue 10, row 23).
+func TestErrorsNervaluateHandCounted(t *testing.T) {
+	c, _, b := handCorpus()
+	noMisc := [][]string{b[0], {"B-ORG", "O", "O", "O"}, b[2], b[3], b[4]}
+	type counts = nervalCounts
+	tests := []struct {
+		name    string
+		types   []string
+		pred    [][]string
+		misc    string
+		overall map[string]counts // schema: counts without the metrics
+		org     map[string]counts
+		types2  []string
+	}{
+		{
+			// B: S0 PER exact, LOC(3,4) predicted ORG; S1 ORG(0,2)
+			// predicted ORG(0,1), MISC exact; S2 PER spurious; S3 PER
+			// predicted LOC; S4 ORG exact. 6 gold, 7 predicted.
+			name: "b", types: []string{"LOC", "MISC", "ORG", "PER"}, pred: b, misc: "on",
+			overall: map[string]counts{
+				"strict":   {Correct: 3, Incorrect: 3, Spurious: 1, Possible: 6, Actual: 7},
+				"exact":    {Correct: 5, Incorrect: 1, Spurious: 1, Possible: 6, Actual: 7},
+				"partial":  {Correct: 5, Partial: 1, Spurious: 1, Possible: 6, Actual: 7},
+				"ent_type": {Correct: 4, Incorrect: 2, Spurious: 1, Possible: 6, Actual: 7},
+			},
+			// ORG alone: gold S1(0,2), S4; predicted S0(3,4) (spurious,
+			// no gold ORG there), S1(0,1), S4.
+			org: map[string]counts{
+				"strict":   {Correct: 1, Incorrect: 1, Spurious: 1, Possible: 2, Actual: 3},
+				"exact":    {Correct: 1, Incorrect: 1, Spurious: 1, Possible: 2, Actual: 3},
+				"partial":  {Correct: 1, Partial: 1, Spurious: 1, Possible: 2, Actual: 3},
+				"ent_type": {Correct: 2, Spurious: 1, Possible: 2, Actual: 3},
+			},
+			types2: []string{"LOC", "MISC", "ORG", "PER"},
+		},
+		{
+			// B without its MISC, from a model without MISC: scored MISC
+			// off, so the gold MISC of S1 is not missed. 5 gold, 6
+			// predicted.
+			name: "b-no-misc", types: []string{"LOC", "ORG", "PER"}, pred: noMisc, misc: "off",
+			overall: map[string]counts{
+				"strict":   {Correct: 2, Incorrect: 3, Spurious: 1, Possible: 5, Actual: 6},
+				"exact":    {Correct: 4, Incorrect: 1, Spurious: 1, Possible: 5, Actual: 6},
+				"partial":  {Correct: 4, Partial: 1, Spurious: 1, Possible: 5, Actual: 6},
+				"ent_type": {Correct: 3, Incorrect: 2, Spurious: 1, Possible: 5, Actual: 6},
+			},
+			org: map[string]counts{
+				"strict":   {Correct: 1, Incorrect: 1, Spurious: 1, Possible: 2, Actual: 3},
+				"exact":    {Correct: 1, Incorrect: 1, Spurious: 1, Possible: 2, Actual: 3},
+				"partial":  {Correct: 1, Partial: 1, Spurious: 1, Possible: 2, Actual: 3},
+				"ent_type": {Correct: 2, Spurious: 1, Possible: 2, Actual: 3},
+			},
+			types2: []string{"LOC", "ORG", "PER"},
+		},
+	}
+	strip := func(s nervalSchemas) map[string]counts {
+		m := map[string]counts{}
+		for _, n := range s.list() {
+			c := *n.c
+			c.Precision, c.Recall, c.F1 = 0, 0, 0
+			m[n.name] = c
+		}
+		return m
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := handResult(t, c, tc.name, tc.types, tc.pred)
+			d, err := errorAnalysis(&dane.Dataset, c, f, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := writeJSON(&buf, d); err != nil {
+				t.Fatal(err)
+			}
+			var got ErrorsJSON
+			if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.MISC != tc.misc {
+				t.Errorf("got MISC %s, want %s", got.MISC, tc.misc)
+			}
+			if diff := cmp.Diff(tc.overall, strip(got.Nervaluate.Overall)); diff != "" {
+				t.Errorf("overall (-want +got):\n%s", diff)
+			}
+			var typesGot []string
+			for _, r := range got.Nervaluate.PerType {
+				typesGot = append(typesGot, r.Type)
+				if r.Type == "ORG" {
+					if diff := cmp.Diff(tc.org, strip(r.Schemas)); diff != "" {
+						t.Errorf("ORG (-want +got):\n%s", diff)
+					}
+				}
+			}
+			if diff := cmp.Diff(tc.types2, typesGot); diff != "" {
+				t.Errorf("types (-want +got):\n%s", diff)
+			}
+			// Partial: (correct + ½ partial) / actual and / possible.
+			p := got.Nervaluate.Overall.Partial
+			wantP, wantR := (float64(p.Correct)+0.5)/float64(p.Actual), (float64(p.Correct)+0.5)/float64(p.Possible)
+			if math.Abs(p.Precision-wantP) > 1e-12 || math.Abs(p.Recall-wantR) > 1e-12 {
+				t.Errorf("partial: got precision %v recall %v, want %v %v", p.Precision, p.Recall, wantP, wantR)
+			}
+
+			// The CSV stays one long-form table, with the same counts.
+			buf.Reset()
+			if err := d.csvTable().Print(&buf, io.Discard, table.CSV); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := csv.NewReader(&buf).ReadAll()
+			if err != nil {
+				t.Fatalf("CSV is not one table: %v", err)
+			}
+			want := []string{"dataset", "split", "model", "section", "row", "column", "value"}
+			if diff := cmp.Diff(want, recs[0]); diff != "" {
+				t.Fatalf("CSV header (-want +got):\n%s", diff)
+			}
+			cells := map[string]string{}
+			for _, r := range recs[1:] {
+				cells[strings.Join(r[3:6], "/")] = r[6]
+			}
+			for key, wantV := range map[string]string{
+				"nervaluate_strict/All/correct":    strconv.Itoa(tc.overall["strict"].Correct),
+				"nervaluate_partial/All/partial":   "1",
+				"nervaluate_ent_type/ORG/correct":  "2",
+				"nervaluate_exact/All/possible":    strconv.Itoa(tc.overall["exact"].Possible),
+				"nervaluate_partial/All/precision": table.Float(100*wantP, 4),
+			} {
+				if cells[key] != wantV {
+					t.Errorf("CSV %s: got %q, want %q", key, cells[key], wantV)
+				}
+			}
+		})
 	}
 }

@@ -612,10 +612,7 @@ func writeScore(o *scoreOptions, res *seqeval.Result) error {
 		n := seqeval.Nervaluate(res.Gold, res.Pred)
 		var b strings.Builder
 		b.WriteString(res.Header() + "\n\n")
-		b.WriteString(n.SummaryReport(false, 0, o.digits))
-		for _, s := range []seqeval.NervalSchema{seqeval.NervalType, seqeval.NervalExact, seqeval.NervalPartial, seqeval.NervalStrict} {
-			b.WriteString("\n" + n.SummaryReport(true, s, o.digits))
-		}
+		b.WriteString(nervaluateReport(n, o.digits))
 		_, err = io.WriteString(o.out.Out, b.String())
 	case "json":
 		var b []byte
