@@ -101,7 +101,7 @@ sentences (no overhead ratio: these adapters do more than run one graph).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.modelDir, "model-dir", "", "export folder of the model (required unless --model)")
-	f.StringVar(&opts.model, "model", "", "time a model of the registry (such as dacy-large or flair) end to end instead")
+	f.StringVarP(&opts.model, "model", "m", "", "time a model of the registry (such as dacy-large or flair) end to end instead")
 	f.StringVar(&opts.modelsDir, "models-dir", "", "models folder for --model (default $NERBENCH_MODELS, then $XDG_DATA_HOME/nerbench/models)")
 	f.StringVarP(&opts.dataset, "dataset", "d", dane.Name, "benchmark whose sentences are tagged: "+strings.Join(dataDatasetNames(), ", "))
 	f.StringVar(&opts.split, "split", "test", "split whose sentences are tagged")
