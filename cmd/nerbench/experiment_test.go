@@ -23,9 +23,21 @@ import (
 // array tasks exec it, so that no separate build is needed.
 const asNerbench = "NERBENCH_TEST_AS_NERBENCH"
 
+// holdTask names the environment variable whose value is the index of an
+// array task that waits until it is cancelled (TestExperimentSlurm).
+const holdTask = "NERBENCH_TEST_HOLD_TASK"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(asNerbench) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		// A test can hold one array task until it is cancelled, so that
+		// scancel always finds it running however fast the machine is.
+		if id := os.Getenv("SLURM_ARRAY_TASK_ID"); id != "" && id == os.Getenv(holdTask) {
+			select {
+			case <-ctx.Done():
+			case <-time.After(5 * time.Minute):
+			}
+		}
 		code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 		stop()
 		os.Exit(code)
@@ -241,6 +253,7 @@ func TestExperimentSlurm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv(holdTask, "7") // task 7 waits for its scancel
 	jobID2 := submit("--max-parallel", "1")
 	t.Cleanup(func() { exec.Command("scancel", jobID2).Run() })
 	deadline := time.Now().Add(3 * time.Minute)
@@ -272,6 +285,7 @@ func TestExperimentSlurm(t *testing.T) {
 	}
 
 	// A resubmit runs only the cancelled job.
+	t.Setenv(holdTask, "")
 	submit()
 	subs, err := readSubmissions(store)
 	if err != nil {
