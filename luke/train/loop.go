@@ -80,14 +80,18 @@ type Loop struct {
 }
 
 // OnStart adds a hook that runs before the first update of Run.
-func (l *Loop) OnStart(name string, fn LoopHook) { l.start = append(l.start, named[LoopHook]{name, fn}) }
+func (l *Loop) OnStart(name string, fn LoopHook) {
+	l.start = append(l.start, named[LoopHook]{name, fn})
+}
 
 // OnStep adds a hook that runs after every update.
 func (l *Loop) OnStep(name string, fn StepHook) { l.step = append(l.step, named[StepHook]{name, fn}) }
 
 // OnEpoch adds a hook that runs after the step hooks of an epoch's last
 // update; State then already points at the next epoch.
-func (l *Loop) OnEpoch(name string, fn EpochHook) { l.epoch = append(l.epoch, named[EpochHook]{name, fn}) }
+func (l *Loop) OnEpoch(name string, fn EpochHook) {
+	l.epoch = append(l.epoch, named[EpochHook]{name, fn})
+}
 
 // OnEnd adds a hook that runs once the last epoch is done.
 func (l *Loop) OnEnd(name string, fn LoopHook) { l.end = append(l.end, named[LoopHook]{name, fn}) }
