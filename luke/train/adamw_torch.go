@@ -67,10 +67,15 @@ func (o *AdamW) Step(lr float64) (err error) {
 	if c.BiasCorrection {
 		size = lr * math.Sqrt(1-math.Pow(c.Beta2, float64(o.steps))) / (1 - math.Pow(c.Beta1, float64(o.steps)))
 	}
-	ts.NoGrad(func() {
+	// The updates act on detached aliases of the parameters: in-place
+	// changes to a leaf that requires gradients are refused, and
+	// libtorch's no-grad mode is per OS thread, which a goroutine does
+	// not keep.
+	func() {
 		for _, k := range o.names {
-			p := o.params[k]
-			g := p.MustGrad(false)
+			p := o.params[k].MustDetach(false)
+			defer p.MustDrop()
+			g := o.params[k].MustGrad(false)
 			if !g.MustDefined() {
 				g.MustDrop()
 				continue
@@ -99,7 +104,7 @@ func (o *AdamW) Step(lr float64) (err error) {
 			}
 			g.MustDrop()
 		}
-	})
+	}()
 	return nil
 }
 

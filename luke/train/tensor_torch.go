@@ -4,6 +4,7 @@ package train
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 
 	"github.com/sugarme/gotch"
@@ -64,6 +65,17 @@ func CopyInto(dst *ts.Tensor, src *luke.Tensor) (err error) {
 		return err
 	}
 	defer t.MustDrop()
-	ts.NoGrad(func() { dst.Copy_(t) })
+	d := dst.MustDetach(false)
+	defer d.MustDrop()
+	d.Copy_(t)
 	return nil
+}
+
+// NoGrad runs fn with libtorch's gradient tracking off. The mode is per
+// OS thread, so the goroutine is locked to its thread meanwhile (gotch's
+// ts.NoGrad alone may switch it off on one thread and back on on another).
+func NoGrad(fn func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ts.NoGrad(fn)
 }
