@@ -26,7 +26,9 @@ It needs Debian's python3-torch 1.13 and python3-numpy:
 
     /usr/bin/python3 luke/finetune/testdata/reference_train.py luke/finetune/testdata
 
-and writes parity.json there: the sentences (words, word pieces, gold tags),
+(`reference_train.py bench DIR [STEPS [THREADS]]` instead writes the training
+speed benchmark's model and batches and PyTorch's time per update; see
+luke/finetune's BenchmarkTrainStep) and writes parity.json there: the sentences (words, word pieces, gold tags),
 the training examples, the batches of each update, and for each of two runs
 (plain; class-weighted loss with accumulation 2) the loss of each of the 20
 updates and the span logits of held-out sentences after them. The start
@@ -174,6 +176,59 @@ def run(model, meta, exs, batches, lr, warmup_frac, wd, loss_weight, accum):
     return losses
 
 
+def bench(out, steps=20, threads=0):
+    """Write the training speed benchmark's model, examples and PyTorch's
+    time per update into out (see luke/finetune's BenchmarkTrainStep)."""
+    import random
+    import time
+    if threads > 0:
+        torch.set_num_threads(threads)
+    gen = torch.Generator().manual_seed(7)
+    rnd = random.Random(7)
+    V, H, L, I, heads, P, h = 2000, 256, 4, 1024, 4, 512, 64
+    model = ref.NER(V, H, L, I, heads, P, h)
+    ref.randomize(model, gen)
+    with torch.no_grad():  # modest weights, as after pretraining, so that training is stable
+        for n, p in model.named_parameters():
+            if p.dim() == 2:
+                p.mul_(0.1)
+    meta = {"max-seq-length": 512, "max-entities": 128, "max-entity-span": 30, "num-attention-heads": heads,
+            "output-size": 5, "NER-words-only": False, "NER-entities-only": False}
+    types = ["LOC", "PER", "ORG", "MISC"]
+    exs = []
+    for _ in range(steps * 8 // 2 + 8):
+        n = rnd.randint(8, 30)
+        pieces = [[rnd.randrange(5, V) for _ in range(rnd.choice((1, 1, 1, 2, 3)))] for _ in range(n)]
+        tags = ["O"] * n
+        for _ in range(rnd.randint(0, 3)):
+            i = rnd.randrange(n)
+            t = rnd.choice(types)
+            tags[i] = "B-" + t
+            if i + 1 < n and rnd.random() < 0.5 and tags[i + 1] == "O":
+                tags[i + 1] = "I-" + t
+        exs += train_examples(pieces, tags, meta)
+    batches = [list(range(i, i + 8)) for i in range(0, 8 * (steps + 2), 8)]
+    assert batches[-1][-1] < len(exs), (len(exs), batches[-1])
+    ref.archive(os.path.join(out, "bench-ner.tar.gz"), [
+        ("entity-vocab.json", json.dumps({"[PAD]": {"id": 0, "count": 0}, "[UNK]": {"id": 1, "count": 0},
+                                          "[MASK]": {"id": 2, "count": 0}}).encode()),
+        ("metadata.json", json.dumps(meta).encode()),
+        ("model.bin", ref.state_bytes(model))], level=1)
+    # PyTorch: 2 warm-up updates, then `steps` timed ones.
+    run(model, meta, exs, batches[:2], 1e-4, 0.0, 0.01, False, 1)
+    t0, c0 = time.perf_counter(), time.process_time()
+    losses = run(model, meta, exs, batches[2:], 1e-4, 0.0, 0.01, False, 1)
+    sec, cpu = time.perf_counter() - t0, time.process_time() - c0
+    with open(os.path.join(out, "bench.json"), "w") as f:
+        json.dump({"examples": exs, "batches": batches, "torch_seconds_per_update": sec / steps,
+                   "torch_cpu_seconds_per_update": cpu / steps,
+                   "torch_threads": torch.get_num_threads(), "torch_version": torch.__version__,
+                   "losses": losses}, f)
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads: {sec / steps * 1000:.1f} ms per update, "
+          f"{cpu / steps * 1000:.1f} ms CPU time "
+          f"({steps / sec:.2f} updates/s), hidden {H}, {L} layers, batch 8")
+
+
 def main(out):
     torch.manual_seed(0)
     torch.set_num_threads(1)
@@ -214,4 +269,7 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else HERE)
+    if len(sys.argv) > 1 and sys.argv[1] == "bench":
+        bench(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 20, int(sys.argv[4]) if len(sys.argv) > 4 else 0)
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else HERE)
