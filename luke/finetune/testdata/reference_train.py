@@ -26,7 +26,7 @@ It needs Debian's python3-torch 1.13 and python3-numpy:
 
     /usr/bin/python3 luke/finetune/testdata/reference_train.py luke/finetune/testdata
 
-(`reference_train.py bench DIR [STEPS [THREADS]]` instead writes the training
+(`reference_train.py bench DIR [STEPS [THREADS [DEVICE [SIZE]]]]` instead writes the training
 speed benchmark's model and batches and PyTorch's time per update; see
 luke/finetune's BenchmarkTrainStep) and writes parity.json there: the sentences (words, word pieces, gold tags),
 the training examples, the batches of each update, and for each of two runs
@@ -132,6 +132,9 @@ def linear_schedule(warmup, total):
     return f
 
 
+DEVICE = "cpu"
+
+
 def run(model, meta, exs, batches, lr, warmup_frac, wd, loss_weight, accum):
     params = list(model.named_parameters())
     state = {n: (torch.zeros_like(p), torch.zeros_like(p)) for n, p in params}
@@ -145,7 +148,7 @@ def run(model, meta, exs, batches, lr, warmup_frac, wd, loss_weight, accum):
         for x in exs:
             for l in x["labels"]:
                 counts[l] += 1
-        weight = 1 / counts
+        weight = (1 / counts).to(DEVICE)
     crit = torch.nn.CrossEntropyLoss(ignore_index=-1, weight=weight)
     losses = []
     for s, group in enumerate(updates):
@@ -157,8 +160,9 @@ def run(model, meta, exs, batches, lr, warmup_frac, wd, loss_weight, accum):
             labels = torch.full((len(batch), Le), -1, dtype=torch.long)
             for b, x in enumerate(batch):
                 labels[b, :len(x["labels"])] = torch.tensor(x["labels"])
-            scores, _, _ = model.scores(*ref.collate(batch, meta["max-entity-span"]))
-            loss = crit(scores.view(-1, len(LABELS)), labels.view(-1))
+            inputs = [t.to(DEVICE) for t in ref.collate(batch, meta["max-entity-span"])]
+            scores, _, _ = model.scores(*inputs)
+            loss = crit(scores.view(-1, len(LABELS)), labels.to(DEVICE).view(-1))
             (loss / len(group)).backward()
             total += loss.item()
         losses.append(total / len(group))
@@ -176,16 +180,22 @@ def run(model, meta, exs, batches, lr, warmup_frac, wd, loss_weight, accum):
     return losses
 
 
-def bench(out, steps=20, threads=0):
+def bench(out, steps=20, threads=0, device="cpu", size="small"):
     """Write the training speed benchmark's model, examples and PyTorch's
-    time per update into out (see luke/finetune's BenchmarkTrainStep)."""
+    time per update into out (see luke/finetune's BenchmarkTrainStep).
+    size "base" is DaLUKE's base size (hidden 768, 12 layers); device
+    "cuda" times the updates on the GPU."""
     import random
     import time
+    global DEVICE
+    DEVICE = device
     if threads > 0:
         torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(7)
     rnd = random.Random(7)
     V, H, L, I, heads, P, h = 2000, 256, 4, 1024, 4, 512, 64
+    if size == "base":
+        V, H, L, I, heads, P, h = 2000, 768, 12, 3072, 12, 512, 256
     model = ref.NER(V, H, L, I, heads, P, h)
     ref.randomize(model, gen)
     with torch.no_grad():  # modest weights, as after pretraining, so that training is stable
@@ -215,16 +225,21 @@ def bench(out, steps=20, threads=0):
         ("metadata.json", json.dumps(meta).encode()),
         ("model.bin", ref.state_bytes(model))], level=1)
     # PyTorch: 2 warm-up updates, then `steps` timed ones.
+    model.to(device)
     run(model, meta, exs, batches[:2], 1e-4, 0.0, 0.01, False, 1)
+    if device == "cuda":
+        torch.cuda.synchronize()
     t0, c0 = time.perf_counter(), time.process_time()
     losses = run(model, meta, exs, batches[2:], 1e-4, 0.0, 0.01, False, 1)
+    if device == "cuda":
+        torch.cuda.synchronize()
     sec, cpu = time.perf_counter() - t0, time.process_time() - c0
     with open(os.path.join(out, "bench.json"), "w") as f:
         json.dump({"examples": exs, "batches": batches, "torch_seconds_per_update": sec / steps,
                    "torch_cpu_seconds_per_update": cpu / steps,
                    "torch_threads": torch.get_num_threads(), "torch_version": torch.__version__,
                    "losses": losses}, f)
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads: {sec / steps * 1000:.1f} ms per update, "
+    print(f"PyTorch {torch.__version__} on {device}, {torch.get_num_threads()} threads: {sec / steps * 1000:.1f} ms per update, "
           f"{cpu / steps * 1000:.1f} ms CPU time "
           f"({steps / sec:.2f} updates/s), hidden {H}, {L} layers, batch 8")
 
@@ -270,6 +285,7 @@ def main(out):
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "bench":
-        bench(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 20, int(sys.argv[4]) if len(sys.argv) > 4 else 0)
+        a = sys.argv[2:] + [None] * 5
+        bench(a[0], int(a[1] or 20), int(a[2] or 0), a[3] or "cpu", a[4] or "small")
     else:
         main(sys.argv[1] if len(sys.argv) > 1 else HERE)
