@@ -14,7 +14,7 @@
 # bin/device/stub, and runs bin/device/nerbench against it.
 #
 # Environment: PYTHON (python3), OUT, SENTENCES (280: the first sentences of
-# the embedded DaNE test split, about 50 updates of 8 examples), SKIP_CPU=1
+# the embedded DaNE test split: 51 updates of 8 examples), SKIP_CPU=1
 # to leave out the CPU run.
 set -eu
 D=bin/device
