@@ -114,6 +114,17 @@ func TestTrainDalukeEndToEnd(t *testing.T) {
 	if len(f.Predictions) != 565 {
 		t.Errorf("got %d predictions, want 565", len(f.Predictions))
 	}
+	// The analysis commands read it like any model's results.
+	stdout.Reset()
+	stderr.Reset()
+	copred := []string{"coprediction", "daluke", "baseline", "--dataset", "dane", "--models-dir", modelsDir,
+		"--data-dir", t.TempDir(), "--results-dir", resultsDir, "--resamples", "20"}
+	if code := run(t.Context(), copred, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+		t.Fatalf("coprediction: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "daluke") {
+		t.Errorf("coprediction output lacks daluke:\n%s", stdout.String())
+	}
 }
 
 // cancelOn cancels a context once text is written through it.
