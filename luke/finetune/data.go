@@ -2,8 +2,6 @@ package finetune
 
 import (
 	"fmt"
-	"slices"
-	"sort"
 
 	"github.com/nerbench/nerbench/luke"
 	"github.com/nerbench/nerbench/seqeval"
@@ -56,64 +54,16 @@ func Items(sents []Sentence, meta luke.Metadata, special luke.SpecialIDs, labels
 			gold[sp] = c
 			goldSpans = append(goldSpans, sp)
 		}
-		counts := make([]int, len(s.Pieces))
-		for i, p := range s.Pieces {
-			counts[i] = len(p)
-		}
-		windows, err := luke.Windows(counts, meta.MaxSeqLength)
+		exs, err := luke.ExamplesWith(s.Pieces, meta, special, goldSpans)
 		if err != nil {
 			return nil, fmt.Errorf("sentence %s: %w", s.ID, err)
 		}
-		for _, sp := range goldSpans {
-			inside := false
-			for _, w := range windows {
-				if sp.Start >= w.Start && sp.End <= w.End {
-					inside = true
-				}
+		for _, ex := range exs {
+			it := Item{Example: ex, Labels: make([]int, len(ex.Spans))}
+			for k, sp := range ex.Spans {
+				it.Labels[k] = gold[luke.Span{Start: sp.Start + ex.Window.Start, End: sp.End + ex.Window.Start}]
 			}
-			if !inside {
-				return nil, fmt.Errorf("sentence %s: the entity at words %d-%d crosses the boundary of a %d-word-piece window",
-					s.ID, sp.Start+1, sp.End, meta.MaxSeqLength)
-			}
-		}
-		for _, w := range windows {
-			ids := []int64{special.CLS}
-			starts := make([]int, w.End-w.Start+1)
-			for k, p := range s.Pieces[w.Start:w.End] {
-				starts[k] = len(ids)
-				ids = append(ids, p...)
-			}
-			starts[w.End-w.Start] = len(ids)
-			ids = append(ids, special.SEP)
-			spans := luke.CandidateSpans(counts[w.Start:w.End], meta.MaxEntitySpan)
-			for _, sp := range goldSpans {
-				if sp.Start >= w.Start && sp.End <= w.End {
-					rel := luke.Span{Start: sp.Start - w.Start, End: sp.End - w.Start}
-					if !slices.Contains(spans, rel) {
-						spans = append(spans, rel)
-					}
-				}
-			}
-			sort.Slice(spans, func(i, j int) bool {
-				if spans[i].Start != spans[j].Start {
-					return spans[i].Start < spans[j].Start
-				}
-				return spans[i].End < spans[j].End
-			})
-			if len(spans) > 0 && len(ids) > meta.MaxSeqLength {
-				return nil, fmt.Errorf("sentence %s: word %d has more word pieces than a window of %d holds: %w",
-					s.ID, w.Start+1, meta.MaxSeqLength, luke.ErrWordTooLong)
-			}
-			for c := 0; c < len(spans); c += meta.MaxEntities {
-				chunk := spans[c:min(c+meta.MaxEntities, len(spans)):min(c+meta.MaxEntities, len(spans))]
-				it := Item{Example: luke.Example{Window: w, WordIDs: ids, Spans: chunk, Entities: make([]luke.Entity, len(chunk))},
-					Labels: make([]int, len(chunk))}
-				for k, sp := range chunk {
-					it.Entities[k] = luke.Entity{ID: luke.NERMaskEntity, Start: starts[sp.Start], End: starts[sp.End]}
-					it.Labels[k] = gold[luke.Span{Start: sp.Start + w.Start, End: sp.End + w.Start}]
-				}
-				out = append(out, it)
-			}
+			out = append(out, it)
 		}
 	}
 	return out, nil
