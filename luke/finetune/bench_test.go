@@ -39,16 +39,11 @@ func BenchmarkTrainStep(b *testing.B) {
 		b.Fatal(err)
 	}
 	var f struct {
-		Examples []struct {
-			IDs      []int64  `json:"ids"`
-			Spans    [][2]int `json:"spans"`
-			Subspans [][2]int `json:"subspans"`
-			Labels   []int    `json:"labels"`
-		} `json:"examples"`
-		Batches     [][]int   `json:"batches"`
-		TorchWall   float64   `json:"torch_seconds_per_update"`
-		TorchCPU    float64   `json:"torch_cpu_seconds_per_update"`
-		TorchLosses []float64 `json:"losses"`
+		Examples    []refExample `json:"examples"`
+		Batches     [][]int      `json:"batches"`
+		TorchWall   float64      `json:"torch_seconds_per_update"`
+		TorchCPU    float64      `json:"torch_cpu_seconds_per_update"`
+		TorchLosses []float64    `json:"losses"`
 	}
 	if err := json.Unmarshal(data, &f); err != nil {
 		b.Fatal(err)
@@ -57,15 +52,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	items := make([]Item, len(f.Examples))
-	for i, x := range f.Examples {
-		it := Item{Example: luke.Example{WordIDs: x.IDs}, Labels: x.Labels}
-		for k, sp := range x.Spans {
-			it.Spans = append(it.Spans, luke.Span{Start: sp[0], End: sp[1]})
-			it.Entities = append(it.Entities, luke.Entity{ID: luke.NERMaskEntity, Start: x.Subspans[k][0], End: x.Subspans[k][1]})
-		}
-		items[i] = it
-	}
+	items := refItems(f.Examples)
 	cfg := DefaultConfig().Deterministic()
 	cfg.LR, cfg.Warmup = 1e-4, 0
 	tr, err := NewTrainer(ck, "cpu", cfg, items, luke.SpecialIDs{CLS: 2, SEP: 3})

@@ -26,14 +26,9 @@ type parityFixture struct {
 		Tags   []string  `json:"tags"`
 		Pieces [][]int64 `json:"pieces"`
 	} `json:"sentences"`
-	Examples []struct {
-		IDs      []int64  `json:"ids"`
-		Spans    [][2]int `json:"spans"`
-		Subspans [][2]int `json:"subspans"`
-		Labels   []int    `json:"labels"`
-	} `json:"examples"`
-	BatchesPerEpoch [][]int     `json:"batches_per_epoch"`
-	HeldoutPieces   [][][]int64 `json:"heldout_pieces"`
+	Examples        []refExample `json:"examples"`
+	BatchesPerEpoch [][]int      `json:"batches_per_epoch"`
+	HeldoutPieces   [][][]int64  `json:"heldout_pieces"`
 	Runs            map[string]struct {
 		LossWeight  bool      `json:"loss_weight"`
 		Accum       int       `json:"accum"`
@@ -46,6 +41,28 @@ type parityFixture struct {
 			Logits [][]float64 `json:"logits"`
 		} `json:"heldout"`
 	} `json:"runs"`
+}
+
+// refExample is a training example as reference_train.py writes it.
+type refExample struct {
+	IDs      []int64  `json:"ids"`
+	Spans    [][2]int `json:"spans"`
+	Subspans [][2]int `json:"subspans"`
+	Labels   []int    `json:"labels"`
+}
+
+// refItems turns the reference's examples into training items.
+func refItems(exs []refExample) []Item {
+	items := make([]Item, len(exs))
+	for i, x := range exs {
+		it := Item{Example: luke.Example{WordIDs: x.IDs}, Labels: x.Labels}
+		for k, sp := range x.Spans {
+			it.Spans = append(it.Spans, luke.Span{Start: sp[0], End: sp[1]})
+			it.Entities = append(it.Entities, luke.Entity{ID: luke.NERMaskEntity, Start: x.Subspans[k][0], End: x.Subspans[k][1]})
+		}
+		items[i] = it
+	}
+	return items
 }
 
 func readParity(t *testing.T) *parityFixture {
@@ -120,15 +137,7 @@ func TestParityWithPyTorch(t *testing.T) {
 	for name, run := range f.Runs {
 		t.Run(name, func(t *testing.T) {
 			ck := readStart(t)
-			items := make([]Item, len(f.Examples))
-			for i, x := range f.Examples {
-				it := Item{Example: luke.Example{WordIDs: x.IDs}, Labels: x.Labels}
-				for k, sp := range x.Spans {
-					it.Spans = append(it.Spans, luke.Span{Start: sp[0], End: sp[1]})
-					it.Entities = append(it.Entities, luke.Entity{ID: luke.NERMaskEntity, Start: x.Subspans[k][0], End: x.Subspans[k][1]})
-				}
-				items[i] = it
-			}
+			items := refItems(f.Examples)
 			cfg := DefaultConfig().Deterministic()
 			cfg.LR, cfg.Warmup, cfg.WeightDecay, cfg.LossWeight, cfg.Accum = run.LR, run.Warmup, run.WeightDecay, run.LossWeight, run.Accum
 			tr, err := NewTrainer(ck, "cpu", cfg, items, fixtureSpecial)
