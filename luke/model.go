@@ -27,7 +27,7 @@ type Model struct {
 // for CUDA when it is available and the CPU otherwise. The model does not
 // keep ck.
 func NewModel(ck *Checkpoint, device string) (m *Model, err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	var dev gotch.Device
 	switch device {
 	case "":
@@ -74,9 +74,10 @@ func (m *Model) Close() error {
 // Config returns the model's sizes.
 func (m *Model) Config() Config { return m.cfg }
 
-// recoverTorch turns a panic of gotch's Must functions, which wrap libtorch
-// errors, into an error.
-func recoverTorch(err *error) {
+// RecoverTorch, deferred, turns a panic of gotch's Must functions, which
+// wrap libtorch errors, into an error in *err. Packages that use gotch
+// beside luke (luke/train, luke/finetune) defer it too.
+func RecoverTorch(err *error) {
 	if r := recover(); r != nil {
 		if e, ok := r.(error); ok {
 			*err = fmt.Errorf("libtorch: %w", e)
@@ -357,7 +358,7 @@ func values(s *scope, t *ts.Tensor) []float32 {
 // Hidden returns the last layer's hidden states of each input, computed in
 // one padded batch.
 func (m *Model) Hidden(ctx context.Context, in []Input) (out []Hidden, err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -386,7 +387,7 @@ func (m *Model) Hidden(ctx context.Context, in []Input) (out []Hidden, err error
 // features are the hidden states of the span's first word piece, of its last
 // word piece and of its entity slot (or of the ones Config.Features selects).
 func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float32, err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -422,7 +423,7 @@ func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float3
 // weights that require them. free releases the tensors of the pass; call
 // it after the backward pass.
 func (m *Model) TrainLogits(exs []Example, p *Pass) (logits *ts.Tensor, free func(), err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	if err := p.Check(); err != nil {
 		return nil, nil, err
 	}
@@ -624,7 +625,7 @@ func softmax(logits []float32) []float32 {
 // masked-entity head's scores (EntityVocabSize each) for every entity slot
 // (spec §1.6). Apply a softmax for probabilities.
 func (m *Model) MaskedScores(ctx context.Context, in Input, wordPositions []int) (words, entities [][]float32, err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	if m.cfg.Kind != KindPretrained {
 		return nil, nil, fmt.Errorf("masked prediction needs the pretrained checkpoint, this one is %s", m.cfg.Kind)
 	}

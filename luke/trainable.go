@@ -29,7 +29,7 @@ func (m *Model) Device() gotch.Device { return m.device }
 // SetRequiresGrad makes libtorch track (or stop tracking) gradients for
 // every weight, which training needs.
 func (m *Model) SetRequiresGrad(on bool) (err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	for k, t := range m.w {
 		r := t.MustSetRequiresGrad(on, false)
 		t.MustDrop()
@@ -41,7 +41,7 @@ func (m *Model) SetRequiresGrad(on bool) (err error) {
 // Export copies the weights to Go memory as a checkpoint with the model's
 // metadata and config; its EntityVocab is nil.
 func (m *Model) Export() (ck *Checkpoint, err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	tensors := make(map[string]*Tensor, len(m.w))
 	var s scope
 	defer s.free()

@@ -81,7 +81,7 @@ func NewTrainer(ck *luke.Checkpoint, device string, cfg Config, items []Item, sp
 	if cfg.Precision == luke.FP16 {
 		t.scale = initLossScale
 	}
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	t.weight = ts.NewTensor()
 	if cfg.LossWeight {
 		w, err := ClassWeights(items, cfg.Labels)
@@ -96,16 +96,6 @@ func NewTrainer(ck *luke.Checkpoint, device string, cfg Config, items []Item, sp
 		t.weight = ts.MustOfSlice(f).MustTo(m.Device(), true)
 	}
 	return t, nil
-}
-
-func recoverTorch(err *error) {
-	if r := recover(); r != nil {
-		if e, ok := r.(error); ok {
-			*err = fmt.Errorf("libtorch: %w", e)
-			return
-		}
-		*err = fmt.Errorf("libtorch: %v", r)
-	}
 }
 
 // Close frees the model and the optimizer.
@@ -125,7 +115,7 @@ func (t *Trainer) Optimizer() *train.AdamW { return t.opt }
 // (class-weighted with LossWeight), as CrossEntropyLoss(ignore_index=-1).
 // The gradient is that of loss/m.Parts (times the fp16 loss scale).
 func (t *Trainer) Forward(_ context.Context, m train.Micro) (loss float64, err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	exs := make([]luke.Example, len(m.Batch))
 	le := 0
 	for i, k := range m.Batch {
@@ -174,7 +164,7 @@ func (t *Trainer) Forward(_ context.Context, m train.Micro) (loss float64, err e
 // the update is skipped and the loss scale halved; otherwise they are
 // divided by the scale, which doubles after 2000 good updates.
 func (t *Trainer) Update(_ context.Context, u train.Update) (err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	if t.cfg.Precision == luke.FP16 {
 		ok := true
 		for _, k := range t.model.Names() {
@@ -216,7 +206,7 @@ func (t *Trainer) Update(_ context.Context, u train.Update) (err error) {
 // Tag tags sentences with the model in evaluation mode (no dropout, no
 // gradients), as inference does.
 func (t *Trainer) Tag(ctx context.Context, sents []Sentence, batchSize int) (tags [][]string, err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	texts := make([][][]int64, len(sents))
 	for i, s := range sents {
 		texts[i] = s.Pieces

@@ -26,7 +26,7 @@ type AdamW struct {
 // NewAdamW makes an optimizer over params, whose tensors must require
 // gradients. The optimizer does not own them; its moments start at zero.
 func NewAdamW(params map[string]*ts.Tensor, cfg AdamWConfig) (o *AdamW, err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	if !(cfg.Beta1 >= 0 && cfg.Beta1 < 1 && cfg.Beta2 >= 0 && cfg.Beta2 < 1 && cfg.Eps > 0 && cfg.WeightDecay >= 0) {
 		return nil, fmt.Errorf("adamw: betas (%v, %v) must be in [0, 1), eps %v positive, weight decay %v not negative",
 			cfg.Beta1, cfg.Beta2, cfg.Eps, cfg.WeightDecay)
@@ -60,7 +60,7 @@ func (o *AdamW) Steps() int { return o.steps }
 // has a gradient, and advances the step count. It does not clear the
 // gradients: call ZeroGrad.
 func (o *AdamW) Step(lr float64) (err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	o.steps++
 	c := o.cfg
 	size := lr
@@ -110,7 +110,7 @@ func (o *AdamW) Step(lr float64) (err error) {
 
 // ZeroGrad sets every parameter's gradient to zero.
 func (o *AdamW) ZeroGrad() (err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	for _, k := range o.names {
 		g := o.params[k].MustGrad(false)
 		if g.MustDefined() {
@@ -141,7 +141,7 @@ func (o *AdamW) Moments() (map[string]*luke.Tensor, error) {
 // parameter, with the parameter's shape) and the number of updates
 // applied.
 func (o *AdamW) Restore(moments map[string]*luke.Tensor, steps int) (err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	if len(moments) != 2*len(o.names) {
 		return fmt.Errorf("optimizer state has %d tensors, want %d (two per parameter)", len(moments), 2*len(o.names))
 	}

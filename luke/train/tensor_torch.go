@@ -13,20 +13,9 @@ import (
 	"github.com/nerbench/nerbench/luke"
 )
 
-// recoverTorch turns a panic of gotch's Must functions into an error.
-func recoverTorch(err *error) {
-	if r := recover(); r != nil {
-		if e, ok := r.(error); ok {
-			*err = fmt.Errorf("libtorch: %w", e)
-			return
-		}
-		*err = fmt.Errorf("libtorch: %v", r)
-	}
-}
-
 // ToTensor copies a float32 libtorch tensor, on any device, to Go memory.
 func ToTensor(t *ts.Tensor) (out *luke.Tensor, err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	if k := t.DType(); k != gotch.Float {
 		return nil, fmt.Errorf("dtype %v, want float32", k)
 	}
@@ -51,7 +40,7 @@ func ToTensor(t *ts.Tensor) (out *luke.Tensor, err error) {
 // CopyInto overwrites dst, a float32 libtorch tensor, with src, which must
 // have its shape.
 func CopyInto(dst *ts.Tensor, src *luke.Tensor) (err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	shape := dst.MustSize()
 	want := make([]int, len(shape))
 	for i, v := range shape {
