@@ -32,6 +32,16 @@
 // implementation of the spec (testdata/reference.py) to within 1e-5 on a
 // small random-weight model.
 //
+// # Training
+//
+// The same forward pass trains: [Model.TrainLogits] runs it with dropout
+// (masks drawn in Go from a [Pass]'s random source, so they are the same on
+// every device) and in fp32, bf16 or fp16 products ([Precision]) while
+// libtorch tracks gradients for the weights ([Model.SetRequiresGrad]).
+// [WriteArchive] writes a checkpoint in the released archive format, with a
+// model.bin that torch.load reads. The training loop, AdamW and the
+// fine-tuning recipe are in the packages luke/train and luke/finetune.
+//
 // # NER
 //
 // Span NER (spec §2) is split into pure Go steps, testable without libtorch:

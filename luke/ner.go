@@ -3,6 +3,7 @@ package luke
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -117,6 +118,15 @@ type SpecialIDs struct{ CLS, SEP int64 }
 // of at most meta.MaxEntities spans (§2.5), each repeating its window's
 // words. Every candidate span is in exactly one example.
 func Examples(pieces [][]int64, meta Metadata, special SpecialIDs) ([]Example, error) {
+	return ExamplesWith(pieces, meta, special, nil)
+}
+
+// ExamplesWith is Examples with extra spans (word spans of the text, such as
+// the gold entities of a training sentence, spec §2.3) added to the
+// candidates of the window that holds them, whatever their length; the
+// spans of a window are sorted by start and end and none is repeated. An
+// extra span that lies in no single window is an error.
+func ExamplesWith(pieces [][]int64, meta Metadata, special SpecialIDs, extra []Span) ([]Example, error) {
 	counts := make([]int, len(pieces))
 	for i, p := range pieces {
 		counts[i] = len(p)
@@ -124,6 +134,15 @@ func Examples(pieces [][]int64, meta Metadata, special SpecialIDs) ([]Example, e
 	windows, err := Windows(counts, meta.MaxSeqLength)
 	if err != nil {
 		return nil, err
+	}
+	for _, sp := range extra {
+		inside := false
+		for _, w := range windows {
+			inside = inside || (sp.Start >= w.Start && sp.End <= w.End)
+		}
+		if !inside || sp.Start >= sp.End {
+			return nil, fmt.Errorf("span of words %d-%d lies in no window of %d word pieces", sp.Start+1, sp.End, meta.MaxSeqLength)
+		}
 	}
 	var out []Example
 	for _, w := range windows {
@@ -136,12 +155,26 @@ func Examples(pieces [][]int64, meta Metadata, special SpecialIDs) ([]Example, e
 		starts[w.End-w.Start] = len(ids)
 		ids = append(ids, special.SEP)
 		spans := CandidateSpans(counts[w.Start:w.End], meta.MaxEntitySpan)
+		if len(extra) > 0 {
+			for _, sp := range extra {
+				rel := Span{sp.Start - w.Start, sp.End - w.Start}
+				if sp.Start >= w.Start && sp.End <= w.End && !slices.Contains(spans, rel) {
+					spans = append(spans, rel)
+				}
+			}
+			sort.Slice(spans, func(i, j int) bool {
+				if spans[i].Start != spans[j].Start {
+					return spans[i].Start < spans[j].Start
+				}
+				return spans[i].End < spans[j].End
+			})
+		}
 		if len(spans) > 0 && len(ids) > meta.MaxSeqLength {
 			return nil, fmt.Errorf("word %d has %d word pieces, more than a window of %d holds, and is in a candidate span: %w",
 				w.Start, counts[w.Start], meta.MaxSeqLength, ErrWordTooLong)
 		}
 		for c := 0; c < len(spans); c += meta.MaxEntities {
-			chunk := spans[c:min(c+meta.MaxEntities, len(spans))]
+			chunk := spans[c:min(c+meta.MaxEntities, len(spans)):min(c+meta.MaxEntities, len(spans))]
 			ex := Example{Window: w, WordIDs: ids, Spans: chunk, Entities: make([]Entity, len(chunk))}
 			for k, s := range chunk {
 				ex.Entities[k] = Entity{ID: NERMaskEntity, Start: starts[s.Start], End: starts[s.End]}
