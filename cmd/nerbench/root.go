@@ -96,6 +96,7 @@ $XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
 		newErrorsCmd(s, nil),
 		newReportCmd(s, nil),
 		newDalukeCmd(s),
+		newPretrainCmd(s),
 	)
 	return root
 }
