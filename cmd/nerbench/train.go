@@ -66,7 +66,7 @@ the settings are the defaults.`,
 				return flagErrorf("train takes one model name (baseline), got %d arguments", len(args))
 			}
 			if args[0] != baseline.Name {
-				return flagErrorf("unknown model %q: only %q can be trained", args[0], baseline.Name)
+				return flagErrorf("unknown model %q: train %s or daluke", args[0], baseline.Name)
 			}
 			return nil
 		},
@@ -90,6 +90,7 @@ the settings are the defaults.`,
 			return runTrain(cmd.Context(), opts)
 		},
 	}
+	cmd.AddCommand(newTrainDalukeCmd(s, nil))
 	f := cmd.Flags()
 	f.StringVar(&opts.dataset, "dataset", "", "dataset to train on: "+strings.Join(trainDatasetNames(), ", ")+" (required)")
 	f.StringVar(&opts.dataDir, "data-dir", "", "data folder (default $NERBENCH_DATA, then $XDG_CACHE_HOME/nerbench)")
