@@ -1,0 +1,103 @@
+//go:build torch
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPretrainChain runs the whole chain on the fixture dump: pretrain
+// data, pretrain (a tiny model on the CPU), daluke masked on the archive it
+// writes (the masked entity of a sentence from the fixture must be ranked
+// first), and train daluke (NER fine-tuning) starting from that archive.
+func TestPretrainChain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("pretrains for several seconds")
+	}
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	modelsDir := filepath.Join(tmp, "models")
+	out := filepath.Join(modelsDir, "daluke")
+	steps := [][]string{
+		{"pretrain", "data", fixtureDump, data, "--tokenizer", fixtureTokenizer},
+		{"pretrain", data, out, "--tokenizer", fixtureTokenizer, "--hidden", "64", "--layers", "2", "--heads", "4",
+			"--intermediate", "128", "--entity-size", "32", "--epochs", "40", "--batch-size", "8", "--micro-batch", "4",
+			"--lr", "3e-3", "--dropout", "0", "--attention-dropout", "0", "--val-share", "0.1", "--val-every", "20",
+			"--checkpoint-every", "50"},
+	}
+	for _, args := range steps {
+		var stdout, stderr bytes.Buffer
+		if code := run(t.Context(), args, nil, &stdout, &stderr); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		t.Logf("%s", stdout.String())
+	}
+	for _, f := range []string{"daluke.tar.gz", "vocab.txt", "train-log.jsonl", "train-loss.png", "train-accuracy.svg", "ckpt/LATEST"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	recs, err := readPretrainLog(filepath.Join(out, "train-log.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	val := 0
+	for _, r := range recs {
+		if r.Kind == "validation" {
+			val++
+		}
+	}
+	if val != 2 {
+		t.Errorf("%d validation records, want 2 (epochs 20 and 40)", val)
+	}
+	// "Aarhus er Danmarks næststørste by og ligger i Jylland" (fixture page
+	// Aarhus), the first words masked as an entity.
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"daluke", "masked", "[MASK] er danmarks næststørste by og ligger i jylland .", "--entity-spans", "1",
+		"--models-dir", modelsDir, "--device", "cpu", "--output", "json", "--top", "5"}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("daluke masked: exit %d: %s", code, stderr.String())
+	}
+	var res struct {
+		Entities []struct {
+			Entity string
+			Top    []struct {
+				Text string
+				Prob float64
+			}
+		}
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("%v: %s", err, stdout.String())
+	}
+	t.Logf("masked entity: %+v", res.Entities)
+	if len(res.Entities) != 1 || len(res.Entities[0].Top) == 0 || res.Entities[0].Top[0].Text != "Aarhus" {
+		t.Errorf("want Aarhus ranked first for the masked entity, got %+v", res.Entities)
+	}
+	// NER fine-tuning from the pretrained archive, on a few sentences
+	// written for this test.
+	ner := filepath.Join(tmp, "ner.txt")
+	sents := "Aarhus B-LOC\nligger O\ni O\nJylland B-LOC\n. O\n\nH.C. B-PER\nAndersen I-PER\nkom O\nfra O\nOdense B-LOC\n. O\n\n" +
+		"Folketinget B-ORG\nmødes O\npå O\nChristiansborg B-LOC\n. O\n"
+	if err := os.WriteFile(ner, []byte(sents), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	code = run(t.Context(), []string{"train", "daluke", "--from", filepath.Join(out, "daluke.tar.gz"), "--vocab", out,
+		"--train-file", ner, "--dev-file", ner, "--epochs", "2", "--batch-size", "2", "--accum", "1", "--out", filepath.Join(tmp, "ner")},
+		strings.NewReader(""), &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("train daluke: exit %d: %s", code, stderr.String())
+	}
+	for _, f := range []string{"best.tar.gz", "last.tar.gz"} {
+		if _, err := os.Stat(filepath.Join(tmp, "ner", f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
