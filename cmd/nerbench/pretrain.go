@@ -25,8 +25,8 @@ func newPretrainCmd(s *streams) *cobra.Command {
 }
 
 func newPretrainRunCmd(s *streams, runF func(context.Context, *pretrainOptions) error) *cobra.Command {
-	opts := &pretrainOptions{out: s}
 	def := pretrain.DefaultConfig()
+	opts := &pretrainOptions{out: s, cfg: def}
 	var compat, precision string
 	var sizes [6]int
 	cmd := &cobra.Command{

@@ -22,7 +22,7 @@ import (
 const corpusTestdata = "../corpus/testdata"
 
 // fixtureData builds the pretraining data of luke/corpus's fixture dump.
-func fixtureData(t *testing.T) (string, MaskConfig) {
+func fixtureData(t testing.TB) (string, MaskConfig) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
 	_, err := corpus.Build(t.Context(), filepath.Join(corpusTestdata, "dawiki-fixture-pages-articles.xml.bz2"), dir, corpus.Config{
@@ -62,7 +62,7 @@ func tinyRun(t *testing.T, data, out string, mask MaskConfig, epochs int) Config
 }
 
 // TestPretrainLearns pretrains a tiny model on the fixture dump's 22
-// examples and checks that the masked word and entity top-1 and top-10
+// examples for 40 epochs and checks that the masked word and entity top-1 and top-10
 // accuracies of the last updates rise well above chance (1/~430 pieces,
 // 1/25 entities) and above those of the first updates.
 func TestPretrainLearns(t *testing.T) {
@@ -96,7 +96,7 @@ func TestPretrainLearns(t *testing.T) {
 	a0, a1 := acc(first), acc(last)
 	t.Logf("word top-1, top-10, entity top-1, top-10: first 3 epochs %.3f, last 10 epochs %.3f", a0, a1)
 	// Loose floors for CI; the measured figures are in the log above.
-	floors := [4]float64{0.15, 0.4, 0.3, 0.8}
+	floors := [4]float64{0.08, 0.3, 0.3, 0.8}
 	for i, name := range []string{"word top-1", "word top-10", "entity top-1", "entity top-10"} {
 		if a1[i] < floors[i] || a1[i] <= a0[i] {
 			t.Errorf("%s: %.3f in the last epochs (first epochs %.3f), want at least %.2f and a rise", name, a1[i], a0[i], floors[i])
