@@ -23,6 +23,35 @@
 // §3.5). The names it loads are the base model that the first half of
 // pretraining keeps frozen.
 //
+// # Training
+//
+// [Start] (torch build) reads the data ([ReadDataset]: a seeded held-out
+// share for validation), initialises the model or resumes from the newest
+// checkpoint of the run folder (refusing other settings by name), and
+// returns a [Run] whose train.Loop the caller runs after attaching its
+// hooks. [Step] is one micro-batch: the masked-word and masked-entity
+// heads (luke.Model.TrainMasked), loss = 0.5·word CE + 0.5·entity CE, each
+// the mean over the micro-batch's masked items, backward of loss/accum; a
+// micro-batch with no masked entity has entity loss 0 (the thesis-era code
+// has no guard and would give NaN). Masks and dropout come from
+// train.Stream(seed, purpose, epoch, index), so a resumed run redraws the
+// same ones.
+//
+// AdamW (β 0.9/0.999, ε 1e-6, bias correction, weight decay 0.01 except
+// biases and LayerNorm weights) follows the polynomial schedule with warmup
+// (6 %, power √3, to 10 % of the peak; spec §3.6). The weights taken from
+// BERT stay frozen until epoch round_half_even(0.5·epochs). At the unlock
+// they get an AdamW of their own, whose step count starts there, as
+// Hugging Face's AdamW keeps a step count per parameter. Under
+// corpus.CompatThesis they are never updated: the thesis-era optimizer was
+// built from the parameters trainable before the unlock (spec §3.6 [BUG]),
+// and the released model was trained so. Without BERT weights every
+// weight trains from the start and the unlock changes nothing.
+//
+// libtorch's CPU backward pass is not bit-reproducible here (two runs in one
+// process differ in the last bits of some gradients about once in three),
+// so a resumed run matches a straight one to rounding, not bit for bit.
+//
 // # Metrics
 //
 // [TopK] counts top-k hits for k in [Ks] = 1, 3, 5, 10, 25, 50, with ties
