@@ -62,7 +62,7 @@ func TestTrainUsageErrors(t *testing.T) {
 		message string
 	}{
 		{"no model", []string{"train", "--dataset", "dane"}, "train takes one model name (baseline), got 0 arguments"},
-		{"unknown model", []string{"train", "crf", "--dataset", "dane"}, `unknown model "crf": only "baseline" can be trained`},
+		{"unknown model", []string{"train", "crf", "--dataset", "dane"}, `unknown model "crf": train baseline or daluke`},
 		{"no dataset", []string{"train", "baseline"}, "--dataset is required: want dane or conll2003"},
 		{"unknown dataset", []string{"train", "baseline", "--dataset", "plank"}, `--dataset "plank": want dane or conll2003`},
 		{"bad output", []string{"train", "baseline", "--dataset", "dane", "--output", "csv"}, `--output "csv": want text or json`},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 )
 
 // Micro is one micro-batch handed to Loop.Forward.
@@ -117,8 +118,16 @@ func EveryNSteps(n int, fn StepHook) StepHook {
 
 // Run makes the remaining updates. It returns context.Cause(ctx) after the
 // interrupt hooks when ctx is cancelled between updates, and the first
-// error of Forward, Update or a hook otherwise.
+// error of Forward, Update or a hook otherwise. The step and epoch hooks
+// get a context that is never cancelled, so an epoch's evaluation and
+// checkpoint complete before the interruption is seen.
+//
+// Run locks its goroutine to one OS thread: libtorch keeps per-thread state
+// (its OpenMP team, the gradient mode), and a run whose steps hop between
+// threads gave results that differed in the last bit from run to run.
 func (l *Loop) Run(ctx context.Context) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	st := l.State
 	if st == nil || l.Plan == nil || l.Forward == nil || l.Update == nil {
 		return errors.New("train: Loop needs State, Plan, Forward and Update")
@@ -183,13 +192,13 @@ func (l *Loop) Run(ctx context.Context) error {
 			}
 			info := StepInfo{Step: u.Step, Epoch: epoch, Loss: loss / float64(parts), LR: u.LR, Examples: examples}
 			for _, h := range l.step {
-				if err := h.fn(ctx, l, info); err != nil {
+				if err := h.fn(work, l, info); err != nil {
 					return fmt.Errorf("step hook %s: %w", h.name, err)
 				}
 			}
 			if done {
 				for _, h := range l.epoch {
-					if err := h.fn(ctx, l, epoch); err != nil {
+					if err := h.fn(work, l, epoch); err != nil {
 						return fmt.Errorf("epoch hook %s: %w", h.name, err)
 					}
 				}
