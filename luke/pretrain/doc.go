@@ -48,9 +48,7 @@
 // and the released model was trained so. Without BERT weights every
 // weight trains from the start and the unlock changes nothing.
 //
-// libtorch's CPU backward pass is not bit-reproducible here (two runs in one
-// process differ in the last bits of some gradients about once in three),
-// so a resumed run matches a straight one to rounding, not bit for bit.
+// On the CPU a resumed run equals a straight one bit for bit.
 //
 // # Metrics
 //
