@@ -78,10 +78,10 @@ func TestPretrainLearns(t *testing.T) {
 	var first, last Stats
 	r.Loop.OnStep("collect", func(_ context.Context, l *train.Loop, s train.StepInfo) error {
 		if s.Epoch < 3 {
-			first.addStats(r.Last)
+			first.Merge(r.Last)
 		}
 		if s.Epoch >= cfg.Epochs-10 {
-			last.addStats(r.Last)
+			last.Merge(r.Last)
 		}
 		return nil
 	})
@@ -100,22 +100,6 @@ func TestPretrainLearns(t *testing.T) {
 		if a1[i] < floors[i] || a1[i] <= a0[i] {
 			t.Errorf("%s: %.3f in the last epochs (first epochs %.3f), want at least %.2f and a rise", name, a1[i], a0[i], floors[i])
 		}
-	}
-}
-
-func (s *Stats) addStats(o Stats) {
-	if s.WordHits == nil {
-		s.WordHits, s.EntityHits = make([]int, len(Ks)), make([]int, len(Ks))
-	}
-	s.Examples += o.Examples
-	s.MicroBatches += o.MicroBatches
-	s.WordLoss += o.WordLoss
-	s.EntityLoss += o.EntityLoss
-	s.Words += o.Words
-	s.Entities += o.Entities
-	for j := range Ks {
-		s.WordHits[j] += o.WordHits[j]
-		s.EntityHits[j] += o.EntityHits[j]
 	}
 }
 

@@ -28,18 +28,26 @@ type Stats struct {
 }
 
 func (s *Stats) add(r Result, n int) {
+	s.Merge(Stats{Examples: n, MicroBatches: 1, WordLoss: r.WordLoss, EntityLoss: r.EntityLoss, Words: r.Words,
+		Entities: r.Entities, WordHits: r.WordHits, EntityHits: r.EntityHits})
+}
+
+// Merge adds the counts and sums of o to s.
+func (s *Stats) Merge(o Stats) {
 	if s.WordHits == nil {
 		s.WordHits, s.EntityHits = make([]int, len(Ks)), make([]int, len(Ks))
 	}
-	s.Examples += n
-	s.MicroBatches++
-	s.WordLoss += r.WordLoss
-	s.EntityLoss += r.EntityLoss
-	s.Words += r.Words
-	s.Entities += r.Entities
+	s.Examples += o.Examples
+	s.MicroBatches += o.MicroBatches
+	s.WordLoss += o.WordLoss
+	s.EntityLoss += o.EntityLoss
+	s.Words += o.Words
+	s.Entities += o.Entities
 	for j := range Ks {
-		s.WordHits[j] += r.WordHits[j]
-		s.EntityHits[j] += r.EntityHits[j]
+		if o.WordHits != nil {
+			s.WordHits[j] += o.WordHits[j]
+			s.EntityHits[j] += o.EntityHits[j]
+		}
 	}
 }
 
