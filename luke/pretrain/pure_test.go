@@ -1,7 +1,10 @@
 package pretrain
 
 import (
+	"bytes"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -204,5 +207,38 @@ func TestApplyBERT(t *testing.T) {
 	bert["bert.embeddings.word_embeddings.weight"].Shape = []int{5, 8}
 	if _, err := ApplyBERT(w, bert, cfg.Layers); err == nil {
 		t.Error("a wrong shape: got no error")
+	}
+}
+
+// TestReadBERT reads the same BERT state dict from a torch.save file and
+// from a safetensors file.
+func TestReadBERT(t *testing.T) {
+	bert := map[string]*luke.Tensor{
+		"bert.embeddings.word_embeddings.weight": {Shape: []int{2, 3}, F32: []float32{1, 2, 3, 4, 5, 6}},
+		"cls.predictions.bias":                   {Shape: []int{2}, F32: []float32{0.5, -0.5}},
+	}
+	dir := t.TempDir()
+	var pt, st bytes.Buffer
+	if err := luke.WriteTorchPickle(&pt, bert); err != nil {
+		t.Fatal(err)
+	}
+	if err := luke.WriteSafetensors(&st, bert, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"pytorch_model.bin": pt.Bytes(), "model.safetensors": st.Bytes()} {
+		file := filepath.Join(dir, name)
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadBERT(file)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if diff := cmp.Diff(bert, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", name, diff)
+		}
+	}
+	if _, err := ReadBERT(filepath.Join(dir, "missing.bin")); err == nil {
+		t.Error("a missing file: got no error")
 	}
 }
