@@ -4,11 +4,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPretrainChain runs the whole chain on the fixture dump: pretrain
@@ -110,6 +112,65 @@ func TestPretrainChain(t *testing.T) {
 	for _, f := range []string{"best.tar.gz", "last.tar.gz"} {
 		if _, err := os.Stat(filepath.Join(tmp, "ner", f)); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestPretrainInterruptResume cancels a run (as Ctrl-C does) once its log
+// has a few updates, expects exit 130 and a checkpoint, then runs the same
+// command again: it resumes, and the log ends with every update exactly
+// once.
+func TestPretrainInterruptResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("pretrains for several seconds")
+	}
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	out := filepath.Join(tmp, "run")
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"pretrain", "data", fixtureDump, data, "--tokenizer", fixtureTokenizer}, nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("pretrain data: exit %d: %s", code, stderr.String())
+	}
+	args := []string{"pretrain", data, out, "--tokenizer", fixtureTokenizer, "--hidden", "32", "--layers", "1", "--heads", "2",
+		"--intermediate", "64", "--entity-size", "16", "--epochs", "12", "--batch-size", "8", "--micro-batch", "4",
+		"--val-share", "0", "--checkpoint-every", "0"}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		defer cancel()
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			if b, err := os.ReadFile(filepath.Join(out, "train-log.jsonl")); err == nil && bytes.Count(b, []byte("\n")) >= 3 {
+				return
+			}
+		}
+	}()
+	code := run(ctx, args, nil, &stdout, &stderr)
+	close(done)
+	if code != exitCancelled {
+		t.Fatalf("interrupted run: exit %d, want %d: %s", code, exitCancelled, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "ckpt", "LATEST")); err != nil {
+		t.Fatalf("no checkpoint after the interrupt: %v", err)
+	}
+	if code := run(t.Context(), args, nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("resumed run: exit %d: %s", code, stderr.String())
+	}
+	recs, err := readPretrainLog(filepath.Join(out, "train-log.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 22 examples: 6 micro-batches, 3 updates an epoch, 36 in all.
+	if len(recs) != 36 {
+		t.Fatalf("%d log records, want 36", len(recs))
+	}
+	for i, r := range recs {
+		if r.Step != i+1 {
+			t.Fatalf("record %d is update %d, want %d", i, r.Step, i+1)
 		}
 	}
 }
