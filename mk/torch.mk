@@ -29,7 +29,7 @@ torch-vet: torch-gotch ## go vet the torch-tagged packages
 
 torch-test: torch-vet ## run the torch-tagged tests (luke, adapters/daluke, nerbench daluke)
 	$(GO) test -tags torch -modfile=$(TORCH_MOD) -count=1 $(TORCH_PKGS)
-	$(GO) test -tags torch -modfile=$(TORCH_MOD) -count=1 -run Daluke ./cmd/nerbench
+	$(GO) test -tags torch -modfile=$(TORCH_MOD) -count=1 -run 'Daluke|Pretrain' ./cmd/nerbench
 
 DALUKE_BENCH := $(BIN)/daluke-bench
 

@@ -123,6 +123,7 @@ $XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
 		newReportCmd(s, nil),
 		newDalukeCmd(s),
 		newExperimentCmd(s),
+		newPretrainCmd(s),
 	)
 	usageErrors(root)
 	return root
