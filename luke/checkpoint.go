@@ -71,8 +71,10 @@ type Metadata struct {
 	NumAttentionHeads int `json:"num-attention-heads"`
 	// OutputSize is the number of NER classes (NER archives only).
 	OutputSize int `json:"output-size"`
-	// NERWordsOnly and NEREntitiesOnly select NER feature variants that the
-	// released model does not use; this package rejects them.
+	// NERWordsOnly and NEREntitiesOnly select the NER classifier's
+	// features (spec §1.6): the span's first and last word-piece states
+	// only, or its entity state only. The released model uses all three
+	// (both false); both true is an error.
 	NERWordsOnly    bool `json:"NER-words-only"`
 	NEREntitiesOnly bool `json:"NER-entities-only"`
 	// ReducedVocab marks HEAD's reduced-vocabulary (XLM-R) models, which
@@ -103,8 +105,8 @@ func ParseMetadata(data []byte) (Metadata, error) {
 		return m, fmt.Errorf("max-entities %d: want at least 1", m.MaxEntities)
 	case m.MaxEntitySpan < 1:
 		return m, fmt.Errorf("max-entity-span %d: want at least 1", m.MaxEntitySpan)
-	case m.NERWordsOnly || m.NEREntitiesOnly:
-		return m, fmt.Errorf("NER-words-only/NER-entities-only models: %w", ErrUnsupported)
+	case m.NERWordsOnly && m.NEREntitiesOnly:
+		return m, errors.New("NER-words-only and NER-entities-only are both true: want at most one")
 	case m.ReducedVocab:
 		return m, fmt.Errorf("reduced-vocab models (token-map.npy): %w", ErrUnsupported)
 	}

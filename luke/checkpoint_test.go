@@ -94,6 +94,10 @@ func TestNewCheckpointKeys(t *testing.T) {
 		{"shape", func(m map[string]*Tensor) {
 			m["classifier.bias"] = &Tensor{Shape: []int{4}, F32: make([]float32, 4)}
 		}, ErrShape, "classifier.bias"},
+		{"features", func(m map[string]*Tensor) { // 2·Hidden inputs (words only) without NER-words-only
+			w := m["classifier.weight"]
+			m["classifier.weight"] = &Tensor{Shape: []int{w.Shape[0], w.Shape[1] / 3 * 2}, F32: w.F32[:w.Shape[0]*w.Shape[1]/3*2]}
+		}, ErrShape, "classifier.weight"},
 		{"no head", func(m map[string]*Tensor) { delete(m, "classifier.weight"); delete(m, "classifier.bias") },
 			ErrMissingKey, "classifier.weight"},
 	}
@@ -115,8 +119,8 @@ func TestParseMetadata(t *testing.T) {
 	}{
 		{"ok", `{"max-seq-length": 512, "max-entities": 128, "max-entity-span": 30, "language": "da"}`, ""},
 		{"missing", `{"max-seq-length": 512, "max-entities": 128}`, `missing key "max-entity-span"`},
-		{"words only", `{"max-seq-length": 512, "max-entities": 128, "max-entity-span": 30, "NER-words-only": true}`,
-			"unsupported"},
+		{"words and entities only", `{"max-seq-length": 512, "max-entities": 128, "max-entity-span": 30, "NER-words-only": true, "NER-entities-only": true}`,
+			"both true"},
 		{"reduced", `{"max-seq-length": 512, "max-entities": 128, "max-entity-span": 30, "reduced-vocab": true}`,
 			"unsupported"},
 		{"syntax", `{"max-seq-length": }`, "invalid character"},
@@ -186,5 +190,30 @@ func TestReadSafetensorsErrors(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int64{7}, got["b"].I64); diff != "" {
 		t.Errorf("b mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteArchiveRoundTrip(t *testing.T) {
+	for _, name := range []string{"daluke-ner.tar.gz", "daluke.tar.gz"} {
+		t.Run(name, func(t *testing.T) {
+			ck := readFixture(t, name)
+			file := filepath.Join(t.TempDir(), "out.tar.gz")
+			if err := WriteArchive(file, ck); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadArchive(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(ck.Tensors, got.Tensors); diff != "" {
+				t.Errorf("tensors differ (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(ck.EntityVocab, got.EntityVocab); diff != "" {
+				t.Errorf("entity vocabulary differs (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(ck.Metadata.Raw, got.Metadata.Raw); diff != "" {
+				t.Errorf("metadata differs (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

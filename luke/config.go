@@ -42,6 +42,55 @@ type Config struct {
 	EntitySize      int // h, the entity embedding size before projection
 	EntityVocabSize int // rows of the entity table: Ne, or 2 for NER
 	Labels          int // NER classes (NER only)
+	// Features selects the NER classifier's input (NER only).
+	Features Features
+}
+
+// Features selects what the NER classifier reads of a span (spec §1.6).
+type Features int
+
+const (
+	// AllFeatures concatenates the states of the span's first word piece,
+	// last word piece and entity slot (3·Hidden), as the released model.
+	AllFeatures Features = iota
+	// WordsOnly uses the first and last word-piece states (2·Hidden):
+	// metadata NER-words-only.
+	WordsOnly
+	// EntitiesOnly uses the entity slot's state (Hidden): metadata
+	// NER-entities-only.
+	EntitiesOnly
+)
+
+// Width returns the number of features in units of the hidden size.
+func (f Features) Width() int {
+	switch f {
+	case WordsOnly:
+		return 2
+	case EntitiesOnly:
+		return 1
+	}
+	return 3
+}
+
+func (f Features) String() string {
+	switch f {
+	case WordsOnly:
+		return "words-only"
+	case EntitiesOnly:
+		return "entities-only"
+	}
+	return "all"
+}
+
+// FeaturesOf returns the features the metadata flags select.
+func FeaturesOf(meta Metadata) Features {
+	switch {
+	case meta.NERWordsOnly:
+		return WordsOnly
+	case meta.NEREntitiesOnly:
+		return EntitiesOnly
+	}
+	return AllFeatures
 }
 
 // LayerNormEps is the epsilon of every layer norm in DaLUKE (spec §1.1).
@@ -101,6 +150,10 @@ func InferConfig(tensors map[string]*Tensor, meta Metadata) (Config, error) {
 			return c, err
 		}
 		c.Labels = s[0]
+		c.Features = FeaturesOf(meta)
+		if want := c.Features.Width() * c.Hidden; s[1] != want {
+			return c, fmt.Errorf("%q: %w %v, want %d inputs for %s features", "classifier.weight", ErrShape, s, want, c.Features)
+		}
 		if meta.OutputSize != 0 && meta.OutputSize != c.Labels {
 			return c, fmt.Errorf("metadata output-size %d, classifier has %d classes", meta.OutputSize, c.Labels)
 		}
@@ -164,7 +217,7 @@ func (c Config) Shapes() map[string][]int {
 	}
 	switch c.Kind {
 	case KindNER:
-		linear("classifier", 3*H, c.Labels)
+		linear("classifier", c.Features.Width()*H, c.Labels)
 	case KindPretrained:
 		linear("mask_word_scorer.transform.dense", H, H)
 		norm("mask_word_scorer.transform.LayerNorm", H)

@@ -111,7 +111,71 @@ func (m *Model) weight(name string) *ts.Tensor {
 }
 
 func (m *Model) linear(s *scope, x *ts.Tensor, prefix string) *ts.Tensor {
-	return s.keep(ts.MustLinear(x, m.weight(prefix+".weight"), m.weight(prefix+".bias")))
+	return m.linearP(s, x, prefix, nil)
+}
+
+// lowPrecision returns the dtype of p's matrix products, or false for
+// float32.
+func lowPrecision(p *Pass) (gotch.DType, bool) {
+	if p == nil {
+		return gotch.Float, false
+	}
+	switch p.Precision {
+	case BF16:
+		return gotch.BFloat16, true
+	case FP16:
+		return gotch.Half, true
+	}
+	return gotch.Float, false
+}
+
+// linearP is linear in p's precision: in bf16 or fp16 the input and the
+// weights are cast for the product and the result is cast back to float32.
+func (m *Model) linearP(s *scope, x *ts.Tensor, prefix string, p *Pass) *ts.Tensor {
+	w, b := m.weight(prefix+".weight"), m.weight(prefix+".bias")
+	dt, low := lowPrecision(p)
+	if !low {
+		return s.keep(ts.MustLinear(x, w, b))
+	}
+	cast := func(t *ts.Tensor) *ts.Tensor { return s.keep(t.MustToDtype(dt, false, false, false)) }
+	y := s.keep(ts.MustLinear(cast(x), cast(w), cast(b)))
+	return s.keep(y.MustToDtype(gotch.Float, false, false, false))
+}
+
+// matmul is a·b in p's precision, with a float32 result.
+func matmul(s *scope, a, b *ts.Tensor, p *Pass) *ts.Tensor {
+	dt, low := lowPrecision(p)
+	if !low {
+		return s.keep(a.MustMatmul(b, false))
+	}
+	a = s.keep(a.MustToDtype(dt, false, false, false))
+	b = s.keep(b.MustToDtype(dt, false, false, false))
+	return s.keep(s.keep(a.MustMatmul(b, false)).MustToDtype(gotch.Float, false, false, false))
+}
+
+// dropout multiplies x by a mask drawn from p.Rand: each element is zeroed
+// with probability prob and the rest scaled by 1/(1-prob). Without p or
+// with prob 0 it returns x.
+func (m *Model) dropout(s *scope, x *ts.Tensor, prob float64, p *Pass) *ts.Tensor {
+	if p == nil || prob == 0 {
+		return x
+	}
+	shape := x.MustSize()
+	n := int64(1)
+	for _, d := range shape {
+		n *= d
+	}
+	mask := make([]float32, n)
+	keepMask(mask, prob, p.Rand)
+	t, err := ts.NewTensorFromData(mask, shape)
+	if err != nil {
+		panic(err)
+	}
+	s.keep(t)
+	if m.device != gotch.CPU {
+		t = s.keep(t.MustTo(m.device, false))
+	}
+	return s.keep(x.MustMul(t, false))
 }
 
 func (m *Model) layerNorm(s *scope, x *ts.Tensor, prefix string) *ts.Tensor {
@@ -192,7 +256,16 @@ func (m *Model) newBatch(s *scope, in []Input) (*batch, error) {
 
 // encode runs the embeddings and the encoder (spec §1.2-§1.5) and returns
 // the word [B,Lw,H] and entity [B,Le,H] hidden states.
-func (m *Model) encode(s *scope, b *batch) (X, E *ts.Tensor) {
+//
+// With a Pass, the dropout of spec §1.8 is applied (masks drawn in the
+// order: word embeddings, entity embeddings, then per layer the attention
+// probabilities, self_output and output) and the matrix products run in
+// p's precision. Without one (nil), the pass is evaluation mode in float32.
+func (m *Model) encode(s *scope, b *batch, pass *Pass) (X, E *ts.Tensor) {
+	var drop Dropout
+	if pass != nil {
+		drop = pass.Dropout
+	}
 	H := int64(m.cfg.Hidden)
 	B, Lw, Le := int64(b.B), int64(b.Lw), int64(b.Le)
 
@@ -203,17 +276,17 @@ func (m *Model) encode(s *scope, b *batch) (X, E *ts.Tensor) {
 	typ := s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false))
 	x = s.keep(x.MustAdd(pos, false))
 	x = s.keep(x.MustAdd(typ, false))
-	X = m.layerNorm(s, x, "word_embeddings.LayerNorm")
+	X = m.dropout(s, m.layerNorm(s, x, "word_embeddings.LayerNorm"), drop.Hidden, pass)
 
 	// Entity embeddings: projected table row + mean of the mention's position
 	// embeddings + type 0, then LayerNorm.
 	e := s.keep(m.weight("entity_embeddings.ent_embeds.weight").MustIndexSelect(0, s.keep(b.entityIDs.MustView([]int64{-1}, false)), false))
 	e = s.keep(e.MustView([]int64{B, Le, int64(m.cfg.EntitySize)}, false))
-	e = m.linear(s, e, "entity_embeddings.ent_embeds_dense")
+	e = m.linearP(s, e, "entity_embeddings.ent_embeds_dense", pass)
 	epos := s.keep(m.weight("entity_embeddings.pos_embeds.weight").MustNarrow(0, 0, Lw, false))
 	e = s.keep(e.MustAdd(s.keep(b.posAvg.MustMatmul(epos, false)), false))
 	e = s.keep(e.MustAdd(s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)), false))
-	E = m.layerNorm(s, e, "entity_embeddings.lnorm")
+	E = m.dropout(s, m.layerNorm(s, e, "entity_embeddings.lnorm"), drop.Hidden, pass)
 
 	heads := int64(m.cfg.Heads)
 	d := H / heads
@@ -222,7 +295,7 @@ func (m *Model) encode(s *scope, b *batch) (X, E *ts.Tensor) {
 		return s.keep(s.keep(t.MustView([]int64{B, L, heads, d}, false)).MustPermute([]int64{0, 2, 1, 3}, false))
 	}
 	scores := func(s *scope, q, k *ts.Tensor) *ts.Tensor {
-		return s.keep(q.MustMatmul(s.keep(k.MustTranspose(-1, -2, false)), false))
+		return matmul(s, q, s.keep(k.MustTranspose(-1, -2, false)), pass)
 	}
 	// Each layer's intermediates are freed at its end; only its outputs,
 	// views of O, live on (so a batch needs the memory of about one layer).
@@ -230,27 +303,27 @@ func (m *Model) encode(s *scope, b *batch) (X, E *ts.Tensor) {
 		ls := &scope{}
 		p := "encoder." + strconv.Itoa(i) + "."
 		T := ls.keep(ts.MustCat([]*ts.Tensor{X, E}, 1))
-		k := split(ls, m.linear(ls, T, p+"attention.K"), Lw+Le)
-		v := split(ls, m.linear(ls, T, p+"attention.V"), Lw+Le)
+		k := split(ls, m.linearP(ls, T, p+"attention.K", pass), Lw+Le)
+		v := split(ls, m.linearP(ls, T, p+"attention.V", pass), Lw+Le)
 		kW := ls.keep(k.MustNarrow(2, 0, Lw, false))
 		kE := ls.keep(k.MustNarrow(2, Lw, Le, false))
-		qww := split(ls, m.linear(ls, X, p+"attention.Q_w"), Lw)
-		qwe := split(ls, m.linear(ls, X, p+"attention.Q_w2e"), Lw)
-		qew := split(ls, m.linear(ls, E, p+"attention.Q_e2w"), Le)
-		qee := split(ls, m.linear(ls, E, p+"attention.Q_e"), Le)
+		qww := split(ls, m.linearP(ls, X, p+"attention.Q_w", pass), Lw)
+		qwe := split(ls, m.linearP(ls, X, p+"attention.Q_w2e", pass), Lw)
+		qew := split(ls, m.linearP(ls, E, p+"attention.Q_e2w", pass), Le)
+		qee := split(ls, m.linearP(ls, E, p+"attention.Q_e", pass), Le)
 		top := ls.keep(ts.MustCat([]*ts.Tensor{scores(ls, qww, kW), scores(ls, qwe, kE)}, 3))
 		bottom := ls.keep(ts.MustCat([]*ts.Tensor{scores(ls, qew, kW), scores(ls, qee, kE)}, 3))
 		S := ls.keep(ts.MustCat([]*ts.Tensor{top, bottom}, 2))
 		S = ls.keep(S.MustMulScalar(scale, false))
 		S = ls.keep(S.MustAdd(b.ext, false))
-		P := ls.keep(S.MustSoftmax(-1, gotch.Float, false))
-		C := ls.keep(P.MustMatmul(v, false))
+		P := m.dropout(ls, ls.keep(S.MustSoftmax(-1, gotch.Float, false)), drop.Attention, pass)
+		C := matmul(ls, P, v, pass)
 		C = ls.keep(ls.keep(C.MustPermute([]int64{0, 2, 1, 3}, false)).MustReshape([]int64{B, Lw + Le, H}, false))
 
-		S1 := m.linear(ls, C, p+"self_output.dense")
+		S1 := m.dropout(ls, m.linearP(ls, C, p+"self_output.dense", pass), drop.Hidden, pass)
 		S1 = m.layerNorm(ls, ls.keep(S1.MustAdd(T, false)), p+"self_output.LayerNorm")
-		I := ls.keep(m.linear(ls, S1, p+"intermediate.dense").MustGelu("none", false))
-		O := m.linear(ls, I, p+"output.dense")
+		I := ls.keep(m.linearP(ls, S1, p+"intermediate.dense", pass).MustGelu("none", false))
+		O := m.dropout(ls, m.linearP(ls, I, p+"output.dense", pass), drop.Hidden, pass)
 		O = m.layerNorm(ls, ls.keep(O.MustAdd(S1, false)), p+"output.LayerNorm")
 		nX := O.MustNarrow(1, 0, Lw, false)
 		nE := O.MustNarrow(1, Lw, Le, false)
@@ -297,7 +370,7 @@ func (m *Model) Hidden(ctx context.Context, in []Input) (out []Hidden, err error
 	if err != nil {
 		return nil, err
 	}
-	X, E := m.encode(&s, b)
+	X, E := m.encode(&s, b, nil)
 	xs, es := values(&s, X), values(&s, E)
 	H := m.cfg.Hidden
 	out = make([]Hidden, len(in))
@@ -311,39 +384,88 @@ func (m *Model) Hidden(ctx context.Context, in []Input) (out []Hidden, err error
 // SpanLogits runs the NER model on the examples in one padded batch and
 // returns the classifier outputs of each example's spans (spec §1.6): the
 // features are the hidden states of the span's first word piece, of its last
-// word piece and of its entity slot.
+// word piece and of its entity slot (or of the ones Config.Features selects).
 func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float32, err error) {
 	defer recoverTorch(&err)
-	if m.cfg.Kind != KindNER {
-		return nil, fmt.Errorf("span NER needs a NER checkpoint, this one is %s", m.cfg.Kind)
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if len(exs) == 0 {
+		if m.cfg.Kind != KindNER {
+			return nil, fmt.Errorf("span NER needs a NER checkpoint, this one is %s", m.cfg.Kind)
+		}
 		return nil, nil
+	}
+	var s scope
+	defer s.free()
+	logits, b, err := m.spanLogits(&s, exs, nil)
+	if err != nil {
+		return nil, err
+	}
+	flat := values(&s, logits)
+	C := m.cfg.Labels
+	out = make([][][]float32, len(exs))
+	for i, ex := range exs {
+		out[i] = make([][]float32, len(ex.Spans))
+		for j := range ex.Spans {
+			off := (i*b.Le + j) * C
+			out[i][j] = flat[off : off+C : off+C]
+		}
+	}
+	return out, nil
+}
+
+// TrainLogits runs the NER model in training mode (dropout and precision
+// from p) on the examples in one padded batch and returns the logits
+// [B, Le, Labels], where Le is the largest number of spans of an example
+// (slots past an example's spans are padding), tracking gradients for the
+// weights that require them. free releases the tensors of the pass; call
+// it after the backward pass.
+func (m *Model) TrainLogits(exs []Example, p *Pass) (logits *ts.Tensor, free func(), err error) {
+	defer recoverTorch(&err)
+	if err := p.Check(); err != nil {
+		return nil, nil, err
+	}
+	if len(exs) == 0 {
+		return nil, nil, errors.New("no examples")
+	}
+	s := &scope{}
+	defer func() {
+		if err != nil {
+			s.free()
+		}
+	}()
+	logits, _, err = m.spanLogits(s, exs, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return logits, s.free, nil
+}
+
+// spanLogits computes the classifier outputs [B, Le, Labels] of a batch.
+func (m *Model) spanLogits(s *scope, exs []Example, pass *Pass) (*ts.Tensor, *batch, error) {
+	if m.cfg.Kind != KindNER {
+		return nil, nil, fmt.Errorf("span NER needs a NER checkpoint, this one is %s", m.cfg.Kind)
 	}
 	in := make([]Input, len(exs))
 	for i, ex := range exs {
 		if len(ex.Entities) != len(ex.Spans) {
-			return nil, fmt.Errorf("example %d: %d entities for %d spans", i, len(ex.Entities), len(ex.Spans))
+			return nil, nil, fmt.Errorf("example %d: %d entities for %d spans", i, len(ex.Entities), len(ex.Spans))
 		}
 		for j, e := range ex.Entities {
 			if e.End <= e.Start {
-				return nil, fmt.Errorf("example %d: span %d covers no word piece", i, j)
+				return nil, nil, fmt.Errorf("example %d: span %d covers no word piece", i, j)
 			}
 		}
 		in[i] = Input{WordIDs: ex.WordIDs, Entities: ex.Entities}
 	}
-	var s scope
-	defer s.free()
-	b, err := m.newBatch(&s, in)
+	b, err := m.newBatch(s, in)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	X, E := m.encode(&s, b)
+	X, E := m.encode(s, b, pass)
 	// Gather the start and end word-piece states of every slot; padding
-	// slots gather position 0 ([CLS]) and are dropped below.
+	// slots gather position 0 ([CLS]) and are dropped by the callers.
 	start := make([]int64, b.B*b.Le)
 	end := make([]int64, b.B*b.Le)
 	for i, ex := range exs {
@@ -362,18 +484,25 @@ func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float3
 		t = s.keep(s.keep(t.MustView([]int64{B, Le, 1}, false)).MustExpand([]int64{B, Le, H}, false, false))
 		return s.keep(X.MustGather(1, t, false, false))
 	}
-	features := s.keep(ts.MustCat([]*ts.Tensor{gather(start), gather(end), E}, 2))
-	logits := values(&s, m.linear(&s, features, "classifier"))
-	C := m.cfg.Labels
-	out = make([][][]float32, len(exs))
-	for i, ex := range exs {
-		out[i] = make([][]float32, len(ex.Spans))
-		for j := range ex.Spans {
-			off := (i*b.Le + j) * C
-			out[i][j] = logits[off : off+C : off+C]
-		}
+	var parts []*ts.Tensor
+	switch m.cfg.Features {
+	case WordsOnly:
+		parts = []*ts.Tensor{gather(start), gather(end)}
+	case EntitiesOnly:
+		parts = []*ts.Tensor{E}
+	default:
+		parts = []*ts.Tensor{gather(start), gather(end), E}
 	}
-	return out, nil
+	features := E
+	if len(parts) > 1 {
+		features = s.keep(ts.MustCat(parts, 2))
+	}
+	var drop float64
+	if pass != nil {
+		drop = pass.Dropout.Features
+	}
+	features = m.dropout(s, features, drop, pass)
+	return m.linearP(s, features, "classifier", pass), b, nil
 }
 
 // NER tags texts given as the word pieces of each word (spec §2): each text
@@ -508,7 +637,7 @@ func (m *Model) MaskedScores(ctx context.Context, in Input, wordPositions []int)
 	if err != nil {
 		return nil, nil, err
 	}
-	X, E := m.encode(&s, b)
+	X, E := m.encode(&s, b, nil)
 	idx := make([]int64, len(wordPositions))
 	for i, p := range wordPositions {
 		if p < 0 || p >= len(in.WordIDs) {

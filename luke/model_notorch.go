@@ -41,3 +41,15 @@ func Available() error { return ErrNoTorch }
 
 // CUDAAvailable reports false: this binary has no libtorch.
 func CUDAAvailable() bool { return false }
+
+// Names returns nil: this binary has no libtorch.
+func (m *Model) Names() []string { return nil }
+
+// SetRequiresGrad returns ErrNoTorch.
+func (m *Model) SetRequiresGrad(on bool) error { return ErrNoTorch }
+
+// Export returns ErrNoTorch.
+func (m *Model) Export() (*Checkpoint, error) { return nil, ErrNoTorch }
+
+// Metadata returns the zero Metadata.
+func (m *Model) Metadata() Metadata { return Metadata{} }

@@ -11,7 +11,7 @@ TORCH_PKGS := ./luke/... ./adapters/daluke/...
 TORCH_HDR  := /usr/include/torch/csrc/api/include/torch/torch.h
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: torch torch-deps torch-gotch torch-vet torch-test torch-bench
+.PHONY: torch torch-deps torch-gotch torch-vet torch-test torch-bench daluke-train-bench daluke-train-demo
 
 torch-deps: ## install Debian's libtorch and OpenBLAS if missing (apt, about 664 MB)
 	@if [ -z "$$LIBTORCH" ] && { [ ! -e $(TORCH_HDR) ] || ! ldconfig -p | grep -q libopenblas; }; then \
@@ -43,3 +43,38 @@ torch-bench: torch-gotch ## DaLUKE NER speed at base size, Go against the PyTorc
 	OPENBLAS_NUM_THREADS=$(BENCH_THREADS) OMP_NUM_THREADS=$(BENCH_THREADS) \
 	  NERBENCH_DALUKE_BENCH=$(abspath $(DALUKE_BENCH)) $(GO) test -tags torch -modfile=$(TORCH_MOD) \
 	  -run '^$$' -bench '^BenchmarkNER$$' -benchtime 1x -count 1 ./luke/
+
+# DaLUKE fine-tuning (issue 11): training speed against the PyTorch
+# reference on the same batches, one thread and then all threads.
+TRAIN_BENCH_DIR   := $(BIN)/daluke-train-bench
+TRAIN_BENCH_STEPS ?= 10
+
+daluke-train-bench: torch-gotch ## DaLUKE fine-tuning updates/s, Go against the PyTorch reference (1 thread, then all)
+	@mkdir -p $(TRAIN_BENCH_DIR)
+	@for th in 1 0; do \
+	  if [ $$th = 1 ]; then env="OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1"; else env=; fi; \
+	  echo "== threads: $${env:-all}"; \
+	  env $$env /usr/bin/python3 luke/finetune/testdata/reference_train.py bench $(TRAIN_BENCH_DIR) $(TRAIN_BENCH_STEPS) $$th || exit 1; \
+	  env $$env NERBENCH_TRAIN_BENCH=$(abspath $(TRAIN_BENCH_DIR)) $(GO) test -tags torch -modfile=$(TORCH_MOD) \
+	    -run '^$$' -bench '^BenchmarkTrainStep$$' -benchtime 1x -count 1 ./luke/finetune/ | grep Benchmark || exit 1; \
+	done
+
+# From a random initialisation with a WordPiece vocabulary trained on DaNE
+# train (sugarme/tokenizer's trainer), on all of DaNE train, within a CPU
+# budget: DEMO_EPOCHS epochs of a DEMO_SIZE model on DEMO_THREADS threads.
+DEMO_DIR     ?= $(BIN)/daluke-train-demo
+DEMO_THREADS ?= 1
+DEMO_EPOCHS  ?= 3
+DEMO_SIZE    ?= --layers 2 --hidden 128 --heads 4 --entity-size 64
+DEMO_VOCAB   ?= 8000
+
+daluke-train-demo: torch ## train a small DaLUKE from scratch on DaNE (bounded CPU budget) and score dev and test
+	@mkdir -p $(DEMO_DIR)/model
+	$(GO) run ./tools/wordpiece -data-dir $(NERBENCH_DATA) -size $(DEMO_VOCAB) -out $(DEMO_DIR)/model/vocab.txt
+	rm -rf $(DEMO_DIR)/run
+	OMP_NUM_THREADS=$(DEMO_THREADS) OPENBLAS_NUM_THREADS=$(DEMO_THREADS) $(NERBENCH) train daluke --random $(DEMO_SIZE) \
+	  --vocab $(DEMO_DIR)/model --dataset dane --epochs $(DEMO_EPOCHS) --lr 5e-4 --out $(DEMO_DIR)/run
+	mkdir -p $(DEMO_DIR)/models/daluke && cp $(DEMO_DIR)/run/best.tar.gz $(DEMO_DIR)/models/daluke/daluke-ner.tar.gz && \
+	  cp $(DEMO_DIR)/model/vocab.txt $(DEMO_DIR)/models/daluke/
+	for split in dev test; do OMP_NUM_THREADS=$(DEMO_THREADS) $(NERBENCH) run --dataset dane --split $$split --model daluke \
+	  --models-dir $(DEMO_DIR)/models --results-dir $(DEMO_DIR)/results || exit 1; done

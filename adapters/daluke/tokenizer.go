@@ -15,6 +15,8 @@ import (
 	"github.com/sugarme/tokenizer/model/wordpiece"
 	"github.com/sugarme/tokenizer/normalizer"
 	"github.com/sugarme/tokenizer/pretokenizer"
+
+	"github.com/nerbench/nerbench/luke"
 )
 
 // Tokenizer files searched for in the model folder, in order.
@@ -193,3 +195,9 @@ func (t *Tokenizer) Words(words []string) ([][]int64, error) {
 	}
 	return out, nil
 }
+
+// Special returns the ids of [CLS] and [SEP], which frame each sequence.
+func (t *Tokenizer) Special() luke.SpecialIDs { return luke.SpecialIDs{CLS: t.cls, SEP: t.sep} }
+
+// VocabSize returns the number of word pieces in the vocabulary.
+func (t *Tokenizer) VocabSize() int { return t.vocabSize }

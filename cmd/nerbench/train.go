@@ -86,7 +86,7 @@ the settings are the defaults.`,
 				return flagErrorf("train takes one model name (baseline), got %d arguments", len(args))
 			}
 			if args[0] != baseline.Name {
-				return flagErrorf("unknown model %q: only %q can be trained", args[0], baseline.Name)
+				return flagErrorf("unknown model %q: train %s or daluke", args[0], baseline.Name)
 			}
 			return nil
 		},
@@ -101,6 +101,7 @@ the settings are the defaults.`,
 			return runTrain(cmd.Context(), opts)
 		},
 	}
+	cmd.AddCommand(newTrainDalukeCmd(s, nil))
 	f := cmd.Flags()
 	f.StringVarP(&opts.dataset, "dataset", "d", "", "dataset to train on: "+strings.Join(trainDatasetNames(), ", ")+" (required)")
 	f.StringVar(&opts.split, "train-split", "", "split to train on (default train, or the dataset's first train-* split: train-10k for Plank)")

@@ -71,7 +71,7 @@ func TestTrainUsageErrors(t *testing.T) {
 		message string
 	}{
 		{"no model", []string{"train", "--dataset", "dane"}, "train takes one model name (baseline), got 0 arguments"},
-		{"unknown model", []string{"train", "crf", "--dataset", "dane"}, `unknown model "crf": only "baseline" can be trained`},
+		{"unknown model", []string{"train", "crf", "--dataset", "dane"}, `unknown model "crf": train baseline or daluke`},
 		{"no dataset", []string{"train", "baseline"}, "--dataset is required: want dane, plank, wikiann, conll2003"},
 		{"unknown dataset", []string{"train", "baseline", "--dataset", "ontonotes"}, `--dataset "ontonotes": want dane, plank, wikiann, conll2003`},
 		{"test split", []string{"train", "baseline", "--dataset", "dane", "--train-split", "test"}, `--train-split "test": want a split of dane other than dev and test`},
