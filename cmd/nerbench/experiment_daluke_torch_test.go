@@ -62,7 +62,7 @@ layers = 1
 hidden = 32
 heads = 2
 entity_size = 16
-epochs = 1
+epochs = 2
 batch_size = 4
 lr = 1e-3
 [data]
@@ -106,6 +106,40 @@ metrics = ["f1", "precision", "recall"]
 	}
 	if len(hashes) != 2 {
 		t.Errorf("the two seeds trained the same model: %v", hashes)
+	}
+
+	// A job that dies after training (its result lost) resumes from its
+	// run's checkpoint rather than training again, to the same model.
+	before, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r0 experiment.Result
+	if err := json.Unmarshal(before, &r0); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(files[0])
+	_, stderr, code = nb(t, "experiment", "run", spec, "--dir", dir, "--data-dir", data)
+	if code != 0 || !strings.Contains(stderr, "1 jobs ran, 1 skipped") {
+		t.Fatalf("run after a lost result: exit %d: %s", code, stderr)
+	}
+	log, err := os.ReadFile(filepath.Join(filepath.Dir(files[0]), "log.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "resuming the fine-tuning run") {
+		t.Errorf("the rerun did not resume:\n%s", log)
+	}
+	after, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r1 experiment.Result
+	if err := json.Unmarshal(after, &r1); err != nil {
+		t.Fatal(err)
+	}
+	if r1.Model.Hash != r0.Model.Hash || r1.MainScore().Micro != r0.MainScore().Micro {
+		t.Errorf("resumed job: model %s scores %+v, first run %s %+v", r1.Model.Hash, r1.MainScore().Micro, r0.Model.Hash, r0.MainScore().Micro)
 	}
 
 	out, stderr, code := nb(t, "experiment", "collect", spec, "--dir", dir, "-o", "json", "--no-files")
