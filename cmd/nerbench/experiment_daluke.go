@@ -50,6 +50,7 @@ func (dalukeJobRunner) Run(ctx context.Context, t *experiment.Task) (*experiment
 	// from its last checkpoint; finetune refuses one of other settings.
 	if _, _, err := train.Latest(filepath.Join(opts.dir, finetune.CheckpointDir)); err == nil {
 		opts.resume = true
+		opts.from, opts.random = "", false // the checkpoint's settings hold the start model
 		fmt.Fprintf(t.Log, "resuming the fine-tuning run in %s\n", opts.dir)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
