@@ -27,9 +27,11 @@ torch: torch-gotch ## build bin/nerbench with DaLUKE (libtorch) support
 torch-vet: torch-gotch ## go vet the torch-tagged packages
 	$(GO) vet -tags torch -modfile=$(TORCH_MOD) $(TORCH_PKGS) ./cmd/nerbench
 
-torch-test: torch-vet ## run the torch-tagged tests (luke, adapters/daluke, nerbench daluke)
+# cmd/nerbench's torch tests are picked by name: not the Slurm and baseline
+# experiment tests, which the plain `make test` runs already.
+torch-test: torch-vet ## run the torch-tagged tests (luke, adapters/daluke, nerbench daluke and experiment)
 	$(GO) test -tags torch -modfile=$(TORCH_MOD) -count=1 $(TORCH_PKGS)
-	$(GO) test -tags torch -modfile=$(TORCH_MOD) -count=1 -run 'Daluke|Pretrain' ./cmd/nerbench
+	$(GO) test -tags torch -modfile=$(TORCH_MOD) -count=1 -run 'Daluke|Pretrain|ShippedSpecsPlan|ExperimentCommandErrors' ./cmd/nerbench
 
 DALUKE_BENCH := $(BIN)/daluke-bench
 

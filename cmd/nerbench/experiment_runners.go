@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/nerbench/nerbench/adapters/baseline"
+	"github.com/nerbench/nerbench/adapters/daluke"
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/internal/datadir"
 	"github.com/nerbench/nerbench/internal/experiment"
 	"github.com/nerbench/nerbench/internal/results"
+	"github.com/nerbench/nerbench/luke"
+	"github.com/nerbench/nerbench/luke/finetune"
 )
 
 // experimentEnv is what experiments run against: the model kinds that
@@ -47,20 +51,90 @@ func baselineKind() experiment.Kind {
 	}
 }
 
-// dalukeKind can be planned; it runs once DaLUKE fine-tuning is built in.
-// Its parameters are those of the fine-tuning recipe (daluke-spec.md
-// §2.8); features "words" and "entities" are the thesis's NER-words-only
-// and NER-entities-only ablations.
+// dalukeKind fine-tunes DaLUKE with luke/finetune; it runs in the torch
+// build (experiment_daluke.go) and is planned everywhere. Its parameters
+// are those of the fine-tuning recipe (daluke-spec.md §2.8) and the start
+// model (see dalukeJobOptions); features "words" and "entities" are the
+// thesis's NER-words-only and NER-entities-only ablations.
 func dalukeKind() experiment.Kind {
 	return experiment.Kind{
-		Name: "daluke",
+		Name: daluke.Name,
 		Params: map[string]experiment.ParamType{
 			"lr": experiment.Float, "epochs": experiment.Int, "batch_size": experiment.Int, "warmup": experiment.Float,
 			"weight_decay": experiment.Float, "dropout": experiment.Float, "pretrained": experiment.String,
+			"vocab": experiment.String, "layers": experiment.Int, "hidden": experiment.Int, "heads": experiment.Int,
+			"entity_size": experiment.Int,
 		},
 		Features:    []string{"all", "words", "entities"},
-		Unavailable: "DaLUKE fine-tuning is not in this build of nerbench; the spec can be planned, and runs once fine-tuning exists",
+		Runner:      dalukeRunner,
+		Unavailable: dalukeUnavailable,
 	}
+}
+
+// dalukeRandom is model.params.pretrained for a fresh initialisation.
+const dalukeRandom = "random"
+
+// dalukeJobOptions maps a DaLUKE job to the options of `nerbench train
+// daluke`: the recipe's defaults, then the job's seed, feature switch and
+// parameters. pretrained is the start archive (the pretrained DaLUKE.tar.gz,
+// mutated for NER) or "random" with layers, hidden, heads and entity_size;
+// vocab is the folder of the WordPiece vocabulary. Relative paths are
+// relative to the working folder of the job.
+func dalukeJobOptions(c experiment.Config) (*trainDalukeOptions, error) {
+	def := finetune.DefaultConfig()
+	opts := &trainDalukeOptions{
+		epochs: def.Epochs, batch: def.BatchSize, accum: def.Accum, lr: def.LR, warmup: def.Warmup, wd: def.WeightDecay,
+		dropout: def.Dropout.Features, hidden: def.Dropout.Hidden, attn: def.Dropout.Attention,
+		seed: c.Seed, precision: luke.FP32.String(), device: "cpu", evalBatch: 8,
+		features: map[string]string{"all": "all", "words": "words-only", "entities": "entities-only"}[c.Features],
+	}
+	opts.sizes.MaxPositions = 512
+	if opts.features == "" {
+		return nil, fmt.Errorf("feature switch %q: want all, words or entities", c.Features)
+	}
+	ints := map[string]*int{"epochs": &opts.epochs, "batch_size": &opts.batch, "layers": &opts.sizes.Layers,
+		"hidden": &opts.sizes.Hidden, "heads": &opts.sizes.Heads, "entity_size": &opts.sizes.EntitySize}
+	floats := map[string]*float64{"lr": &opts.lr, "warmup": &opts.warmup, "weight_decay": &opts.wd, "dropout": &opts.dropout}
+	sizes := 0
+	for k, v := range c.Params {
+		switch {
+		case ints[k] != nil:
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("parameter %s: %w", k, err)
+			}
+			*ints[k] = n
+			if k != "epochs" && k != "batch_size" {
+				sizes++
+			}
+		case floats[k] != nil:
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return nil, fmt.Errorf("parameter %s: %w", k, err)
+			}
+			*floats[k] = x
+		case k == "pretrained":
+			opts.from = v
+		case k == "vocab":
+			opts.vocab = v
+		default:
+			return nil, fmt.Errorf("unknown daluke parameter %q", k)
+		}
+	}
+	switch {
+	case opts.vocab == "":
+		return nil, errors.New("model.params.vocab is required: the folder with the WordPiece vocabulary (vocab.txt or tokenizer.json)")
+	case opts.from == "":
+		return nil, errors.New(`model.params.pretrained is required: the pretrained archive (DaLUKE.tar.gz) or "random"`)
+	case opts.from == dalukeRandom:
+		opts.from, opts.random = "", true
+		if sz := opts.sizes; sz.Layers < 1 || sz.Hidden < 1 || sz.Heads < 1 || sz.EntitySize < 1 {
+			return nil, errors.New(`pretrained = "random" needs positive layers, hidden, heads and entity_size`)
+		}
+	case sizes > 0:
+		return nil, errors.New(`layers, hidden, heads and entity_size are for pretrained = "random"; the archive has its own sizes`)
+	}
+	return opts, nil
 }
 
 type baselineRunner struct{}

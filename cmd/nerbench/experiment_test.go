@@ -85,7 +85,6 @@ func TestExperimentCommandErrors(t *testing.T) {
 		{"spec error", []string{"experiment", "plan", bad}, exitError, "bad.toml:6: bad experiment spec: model.params.epochs"},
 		{"no spec", []string{"experiment", "plan"}, exitUsage, "want one spec file"},
 		{"submit needs a scheduler", []string{"experiment", "submit", "../../experiments/baseline-6.15.toml", "--dir", dir}, exitUsage, "--slurm and --lsf"},
-		{"daluke cannot run", []string{"experiment", "run", "../../experiments/daluke-6.15.toml", "--dir", dir}, exitError, "not in this build"},
 		{"run-job without plan", []string{"experiment", "run-job", "--index", "1"}, exitUsage, "want --plan"},
 		{"bad jobs", []string{"experiment", "run", "../../experiments/baseline-6.15.toml", "--jobs", "0"}, exitUsage, "--jobs 0"},
 	}

@@ -376,48 +376,14 @@ func runTrainDaluke(ctx context.Context, opts *trainDalukeOptions) error {
 			}
 		}
 	}
-	trainS, err := dalukeSentences(trainC, tok, opts.maxSentences)
-	if err != nil {
-		return err
-	}
-	var devS []finetune.Sentence
-	if devC != nil {
-		if devS, err = dalukeSentences(devC, tok, 0); err != nil {
-			return err
-		}
-	}
-	var start *luke.Checkpoint
-	if !opts.resume {
-		var desc string
-		if start, desc, err = dalukeStart(opts, cfg, tok); err != nil {
-			return err
-		}
-		settings["start"] = desc
-	} else if opts.from != "" || opts.random {
-		fmt.Fprintln(opts.out.Err, "--resume: the start model is the checkpoint's; --from and --random are checked through the saved settings")
-	}
-	logger := slog.New(slog.NewTextHandler(opts.out.Err, &slog.HandlerOptions{
-		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey && len(groups) == 0 {
-				return slog.Attr{}
-			}
-			return a
-		}}))
-	run := &finetune.Run{Dir: opts.dir, Config: cfg, Start: start, Device: opts.device, Special: tok.Special(),
-		Train: trainS, Dev: devS, EvalBatch: opts.evalBatch, Resume: opts.resume, Settings: settings, Log: logger}
-	if opts.resume {
-		if err := resumeSettings(opts, settings); err != nil {
-			return err
-		}
-	}
-	sess, err := run.Prepare(ctx)
+	sess, run, err := prepareDaluke(ctx, opts, cfg, tok, trainC, devC, settings, opts.out.Err)
 	if err != nil {
 		return err
 	}
 	defer sess.Close()
 	st := sess.Loop.State
 	fmt.Fprintf(opts.out.Err, "training on %d sentences (%d examples), %d updates of %d epochs; dev: %d sentences; %s, %s\n",
-		len(trainS), len(sess.Items), st.Total, cfg.Epochs, len(devS), opts.device, cfg.Precision)
+		len(run.Train), len(sess.Items), st.Total, cfg.Epochs, len(run.Dev), opts.device, cfg.Precision)
 	if sess.Resumed {
 		fmt.Fprintf(opts.out.Err, "resuming at update %d (epoch %d, batch %d)\n", st.Step, st.Epoch+1, st.Batch)
 	}
@@ -442,6 +408,53 @@ func runTrainDaluke(ctx context.Context, opts *trainDalukeOptions) error {
 	fmt.Fprintf(opts.out.Out, "last model: %s\nlog: %s\nlearning curve: %s\n", filepath.Join(opts.dir, finetune.LastArchive),
 		filepath.Join(opts.dir, finetune.LogFile), strings.Join(paths, ", "))
 	return nil
+}
+
+// prepareDaluke makes the fine-tuning session of opts on the corpora
+// (devC may be nil): the word pieces, the start model (or the checkpoint
+// to resume), the logger and finetune's Run. `nerbench train daluke` and
+// the experiment runner both start their runs here.
+func prepareDaluke(ctx context.Context, opts *trainDalukeOptions, cfg finetune.Config, tok *daluke.Tokenizer,
+	trainC, devC *benchmarks.Corpus, settings map[string]string, logw io.Writer) (*finetune.Session, *finetune.Run, error) {
+	trainS, err := dalukeSentences(trainC, tok, opts.maxSentences)
+	if err != nil {
+		return nil, nil, err
+	}
+	var devS []finetune.Sentence
+	if devC != nil {
+		if devS, err = dalukeSentences(devC, tok, 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	var start *luke.Checkpoint
+	if !opts.resume {
+		var desc string
+		if start, desc, err = dalukeStart(opts, cfg, tok); err != nil {
+			return nil, nil, err
+		}
+		settings["start"] = desc
+	} else if opts.from != "" || opts.random {
+		fmt.Fprintln(logw, "--resume: the start model is the checkpoint's; --from and --random are checked through the saved settings")
+	}
+	logger := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+	run := &finetune.Run{Dir: opts.dir, Config: cfg, Start: start, Device: opts.device, Special: tok.Special(),
+		Train: trainS, Dev: devS, EvalBatch: opts.evalBatch, Resume: opts.resume, Settings: settings, Log: logger}
+	if opts.resume {
+		if err := resumeSettings(opts, settings); err != nil {
+			return nil, nil, err
+		}
+	}
+	sess, err := run.Prepare(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sess, run, nil
 }
 
 // resumeSettings fills in the start model's description from the saved

@@ -28,8 +28,19 @@
 //	NAME = V    fixed parameters of the kind, each with its type. baseline:
 //	            max_epochs, patience, min_count, gazetteer_max_len, bags
 //	            (ints), prune (float), as `nerbench train baseline`;
-//	            daluke: lr, warmup, weight_decay, dropout (floats), epochs,
-//	            batch_size (ints), pretrained (string)
+//	            daluke (the torch build only runs it): lr, warmup,
+//	            weight_decay, dropout (the classifier's; floats), epochs,
+//	            batch_size (ints) as `nerbench train daluke`, unset ones
+//	            the released recipe's; pretrained (required) the start
+//	            archive, DaLUKE.tar.gz mutated for NER, or "random" for a
+//	            fresh initialisation of sizes layers, hidden, heads and
+//	            entity_size (ints); vocab (required) the folder with the
+//	            WordPiece vocab.txt or tokenizer.json. Paths are relative
+//	            to the folder the job runs in, and enter the job id as
+//	            written. A DaLUKE job fine-tunes in jobs/<id>/daluke-run
+//	            (a killed job resumes from its last checkpoint there), on
+//	            CUDA when libtorch sees a GPU, and tags the test split
+//	            with the best dev epoch's model
 //
 //	[data]      either datasets, or train and test:
 //	datasets    train and test on each dataset, e.g. ["dane", "plank"]
@@ -91,7 +102,7 @@
 // An experiment folder holds plan.json (written once; a spec that expands
 // to other jobs is refused) and jobs/<id>/result.json and log.txt. A result
 // is a nerbench.result/v1 file (internal/results) with the job under
-// "job". A job is done when its result parses and its embedded
+// "job". A runner may keep files of its own in jobs/<id>. A job is done when its result parses and its embedded
 // configuration hashes to its id; anything else is a miss, and it runs
 // again. A failed job writes no result; its log ends in a
 // "nerbench: job failed:" line.

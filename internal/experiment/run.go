@@ -19,7 +19,7 @@ import (
 )
 
 // Runner trains one model and predicts with it. Implementations live with
-// the command (the baseline runner, and DaLUKE's once fine-tuning exists);
+// the command (the baseline runner, and DaLUKE's in the torch build);
 // this package only calls them.
 type Runner interface {
 	// Run trains on t.Train, choosing what it needs on t.Dev, and returns
@@ -37,6 +37,9 @@ type Task struct {
 	TestDataset     *benchmarks.Dataset
 	Log             io.Writer // the job's log file
 	TrainSplitTitle string    // such as "DaNE train" or "DaNE cv5 fold 1 train"
+	// Dir is the job's folder, jobs/<id>, for a runner's own files (such
+	// as checkpoints to resume from after a crash).
+	Dir string
 }
 
 // Output is what a Runner returns.
@@ -217,7 +220,7 @@ func runJob(ctx context.Context, env *Env, store Store, j Job, log io.Writer) er
 	if err != nil {
 		return err
 	}
-	t.Log = log
+	t.Log, t.Dir = log, store.JobDir(j.ID)
 	fmt.Fprintf(log, "train %d sentences, dev %d, test %d (%s %s)\n", len(t.Train), len(t.Dev), len(t.Test.Sentences), t.TestDataset.Name, t.Test.Split)
 	out, err := k.Runner.Run(ctx, t)
 	if err != nil {
