@@ -207,21 +207,14 @@ func (m *Model) newBatch(s *scope, in []Input) (*batch, error) {
 	mask := make([]float32, b.B*(b.Lw+b.Le))
 	L := b.Lw + b.Le
 	for i, x := range in {
+		if err := m.checkInput(i, x); err != nil {
+			return nil, err
+		}
 		for j, id := range x.WordIDs {
-			if id < 0 || id >= int64(m.cfg.VocabSize) {
-				return nil, fmt.Errorf("input %d: word piece id %d outside the vocabulary of %d", i, id, m.cfg.VocabSize)
-			}
 			words[i*b.Lw+j] = id
 			mask[i*L+j] = 1
 		}
 		for j, e := range x.Entities {
-			if e.ID < 0 || e.ID >= int64(m.cfg.EntityVocabSize) {
-				return nil, fmt.Errorf("input %d: entity id %d outside the entity table of %d", i, e.ID, m.cfg.EntityVocabSize)
-			}
-			if e.Start < 0 || e.End > len(x.WordIDs) || e.Start > e.End {
-				return nil, fmt.Errorf("input %d: entity positions [%d,%d) outside the %d word pieces",
-					i, e.Start, e.End, len(x.WordIDs))
-			}
 			ents[i*b.Le+j] = e.ID
 			mask[i*L+b.Lw+j] = 1
 			for p := e.Start; p < e.End; p++ {
@@ -398,7 +391,7 @@ func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float3
 	}
 	var s scope
 	defer s.free()
-	logits, b, err := m.spanLogits(&s, exs, nil)
+	logits, p, err := m.packedSpanLogits(&s, exs)
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +401,7 @@ func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float3
 	for i, ex := range exs {
 		out[i] = make([][]float32, len(ex.Spans))
 		for j := range ex.Spans {
-			off := (i*b.Le + j) * C
+			off := (p.entOff[i] + j) * C
 			out[i][j] = flat[off : off+C : off+C]
 		}
 	}
@@ -444,20 +437,9 @@ func (m *Model) TrainLogits(exs []Example, p *Pass) (logits *ts.Tensor, free fun
 
 // spanLogits computes the classifier outputs [B, Le, Labels] of a batch.
 func (m *Model) spanLogits(s *scope, exs []Example, pass *Pass) (*ts.Tensor, *batch, error) {
-	if m.cfg.Kind != KindNER {
-		return nil, nil, fmt.Errorf("span NER needs a NER checkpoint, this one is %s", m.cfg.Kind)
-	}
-	in := make([]Input, len(exs))
-	for i, ex := range exs {
-		if len(ex.Entities) != len(ex.Spans) {
-			return nil, nil, fmt.Errorf("example %d: %d entities for %d spans", i, len(ex.Entities), len(ex.Spans))
-		}
-		for j, e := range ex.Entities {
-			if e.End <= e.Start {
-				return nil, nil, fmt.Errorf("example %d: span %d covers no word piece", i, j)
-			}
-		}
-		in[i] = Input{WordIDs: ex.WordIDs, Entities: ex.Entities}
+	in, err := m.spanInputs(exs)
+	if err != nil {
+		return nil, nil, err
 	}
 	b, err := m.newBatch(s, in)
 	if err != nil {

@@ -11,7 +11,7 @@ TORCH_PKGS := ./luke/... ./adapters/daluke/...
 TORCH_HDR  := /usr/include/torch/csrc/api/include/torch/torch.h
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: torch torch-deps torch-gotch torch-vet torch-test torch-bench
+.PHONY: torch torch-deps torch-gotch torch-vet torch-test torch-bench torch-bench-deps
 
 torch-deps: ## install Debian's libtorch and OpenBLAS if missing (apt, about 664 MB)
 	@if [ -z "$$LIBTORCH" ] && { [ ! -e $(TORCH_HDR) ] || ! ldconfig -p | grep -q libopenblas; }; then \
@@ -37,7 +37,12 @@ DALUKE_BENCH := $(BIN)/daluke-bench
 # the work even on a shared machine; needs python3-torch and python3-numpy.
 BENCH_THREADS ?= 1
 
-torch-bench: torch-gotch ## DaLUKE NER speed at base size, Go against the PyTorch reference
+torch-bench-deps: ## install Debian's python3-torch and python3-numpy if the reference needs them (apt)
+	@if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-torch python3-numpy; \
+	fi
+
+torch-bench: torch-gotch torch-bench-deps ## DaLUKE NER speed at base size, Go against the PyTorch reference
 	OPENBLAS_NUM_THREADS=$(BENCH_THREADS) OMP_NUM_THREADS=$(BENCH_THREADS) \
 	  /usr/bin/python3 luke/testdata/reference.py bench $(DALUKE_BENCH) $${BENCH_SENTENCES:-40}
 	OPENBLAS_NUM_THREADS=$(BENCH_THREADS) OMP_NUM_THREADS=$(BENCH_THREADS) \
