@@ -34,8 +34,12 @@ torch-test: torch-vet ## run the torch-tagged tests (luke, adapters/daluke, nerb
 DALUKE_BENCH := $(BIN)/daluke-bench
 
 # Both sides run single-threaded (BENCH_THREADS) so that CPU time measures
-# the work even on a shared machine; needs python3-torch and python3-numpy.
+# the work even on a shared machine; BENCH_THREADS=all leaves libtorch its
+# default thread count, for wall time. BENCH_RUNS runs on each side give
+# medians; needs python3-torch and python3-numpy.
 BENCH_THREADS ?= 1
+BENCH_RUNS    ?= 3
+BENCH_ENV     := $(if $(filter all,$(BENCH_THREADS)),,OPENBLAS_NUM_THREADS=$(BENCH_THREADS) OMP_NUM_THREADS=$(BENCH_THREADS))
 
 torch-bench-deps: ## install Debian's python3-torch and python3-numpy if the reference needs them (apt)
 	@if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then \
@@ -43,8 +47,6 @@ torch-bench-deps: ## install Debian's python3-torch and python3-numpy if the ref
 	fi
 
 torch-bench: torch-gotch torch-bench-deps ## DaLUKE NER speed at base size, Go against the PyTorch reference
-	OPENBLAS_NUM_THREADS=$(BENCH_THREADS) OMP_NUM_THREADS=$(BENCH_THREADS) \
-	  /usr/bin/python3 luke/testdata/reference.py bench $(DALUKE_BENCH) $${BENCH_SENTENCES:-40}
-	OPENBLAS_NUM_THREADS=$(BENCH_THREADS) OMP_NUM_THREADS=$(BENCH_THREADS) \
-	  NERBENCH_DALUKE_BENCH=$(abspath $(DALUKE_BENCH)) $(GO) test -tags torch -modfile=$(TORCH_MOD) \
-	  -run '^$$' -bench '^BenchmarkNER$$' -benchtime 1x -count 1 ./luke/
+	$(BENCH_ENV) /usr/bin/python3 luke/testdata/reference.py bench $(DALUKE_BENCH) $${BENCH_SENTENCES:-40} $(BENCH_RUNS)
+	$(BENCH_ENV) NERBENCH_DALUKE_BENCH=$(abspath $(DALUKE_BENCH)) $(GO) test -tags torch -modfile=$(TORCH_MOD) \
+	  -run '^$$' -bench '^BenchmarkNER$$' -benchtime 1x -count $(BENCH_RUNS) ./luke/
