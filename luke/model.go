@@ -228,17 +228,7 @@ func (m *Model) newBatch(s *scope, in []Input) (*batch, error) {
 	for i := range mask {
 		mask[i] = 10000 * (mask[i] - 1)
 	}
-	up := func(data any, shape ...int64) *ts.Tensor {
-		t, err := ts.NewTensorFromData(data, shape)
-		if err != nil {
-			panic(err)
-		}
-		s.keep(t)
-		if m.device != gotch.CPU {
-			t = s.keep(t.MustTo(m.device, false))
-		}
-		return t
-	}
+	up := func(data any, shape ...int64) *ts.Tensor { return m.upload(s, data, shape...) }
 	B, Lw, Le := int64(b.B), int64(b.Lw), int64(b.Le)
 	b.wordIDs = up(words, B, Lw)
 	b.entityIDs = up(ents, B, Le)
@@ -466,19 +456,7 @@ func (m *Model) spanLogits(s *scope, exs []Example, pass *Pass) (*ts.Tensor, *ba
 		t = s.keep(s.keep(t.MustView([]int64{B, Le, 1}, false)).MustExpand([]int64{B, Le, H}, false, false))
 		return s.keep(X.MustGather(1, t, false, false))
 	}
-	var parts []*ts.Tensor
-	switch m.cfg.Features {
-	case WordsOnly:
-		parts = []*ts.Tensor{gather(start), gather(end)}
-	case EntitiesOnly:
-		parts = []*ts.Tensor{E}
-	default:
-		parts = []*ts.Tensor{gather(start), gather(end), E}
-	}
-	features := E
-	if len(parts) > 1 {
-		features = s.keep(ts.MustCat(parts, 2))
-	}
+	features := m.spanFeatures(s, gather, start, end, E, 2)
 	var drop float64
 	if pass != nil {
 		drop = pass.Dropout.Features

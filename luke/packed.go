@@ -254,19 +254,7 @@ func (m *Model) packedSpanLogits(s *scope, exs []Example) (*ts.Tensor, *packing,
 	Ne := int64(p.Ne)
 	gather := func(idx []int64) *ts.Tensor { return s.keep(out.MustIndexSelect(0, m.upload(s, idx, Ne), false)) }
 	E := s.keep(out.MustNarrow(0, int64(p.Nw), Ne, false))
-	var parts []*ts.Tensor
-	switch m.cfg.Features {
-	case WordsOnly:
-		parts = []*ts.Tensor{gather(start), gather(end)}
-	case EntitiesOnly:
-		parts = []*ts.Tensor{E}
-	default:
-		parts = []*ts.Tensor{gather(start), gather(end), E}
-	}
-	features := E
-	if len(parts) > 1 {
-		features = s.keep(ts.MustCat(parts, 1))
-	}
+	features := m.spanFeatures(s, gather, start, end, E, 1)
 	return m.linear(s, features, "classifier"), p, nil
 }
 
@@ -289,4 +277,17 @@ func (m *Model) spanInputs(exs []Example) ([]Input, error) {
 		in[i] = Input{WordIDs: ex.WordIDs, Entities: ex.Entities}
 	}
 	return in, nil
+}
+
+// spanFeatures concatenates along dim the classifier inputs that
+// Config.Features selects: the word states that gather picks at the start
+// and end word pieces, and the entity states E.
+func (m *Model) spanFeatures(s *scope, gather func([]int64) *ts.Tensor, start, end []int64, E *ts.Tensor, dim int64) *ts.Tensor {
+	switch m.cfg.Features {
+	case WordsOnly:
+		return s.keep(ts.MustCat([]*ts.Tensor{gather(start), gather(end)}, dim))
+	case EntitiesOnly:
+		return E
+	}
+	return s.keep(ts.MustCat([]*ts.Tensor{gather(start), gather(end), E}, dim))
 }
