@@ -208,21 +208,14 @@ func (m *Model) newBatch(s *scope, in []Input) (*batch, error) {
 	mask := make([]float32, b.B*(b.Lw+b.Le))
 	L := b.Lw + b.Le
 	for i, x := range in {
+		if err := m.checkInput(i, x); err != nil {
+			return nil, err
+		}
 		for j, id := range x.WordIDs {
-			if id < 0 || id >= int64(m.cfg.VocabSize) {
-				return nil, fmt.Errorf("input %d: word piece id %d outside the vocabulary of %d", i, id, m.cfg.VocabSize)
-			}
 			words[i*b.Lw+j] = id
 			mask[i*L+j] = 1
 		}
 		for j, e := range x.Entities {
-			if e.ID < 0 || e.ID >= int64(m.cfg.EntityVocabSize) {
-				return nil, fmt.Errorf("input %d: entity id %d outside the entity table of %d", i, e.ID, m.cfg.EntityVocabSize)
-			}
-			if e.Start < 0 || e.End > len(x.WordIDs) || e.Start > e.End {
-				return nil, fmt.Errorf("input %d: entity positions [%d,%d) outside the %d word pieces",
-					i, e.Start, e.End, len(x.WordIDs))
-			}
 			ents[i*b.Le+j] = e.ID
 			mask[i*L+b.Lw+j] = 1
 			for p := e.Start; p < e.End; p++ {
@@ -236,17 +229,7 @@ func (m *Model) newBatch(s *scope, in []Input) (*batch, error) {
 	for i := range mask {
 		mask[i] = 10000 * (mask[i] - 1)
 	}
-	up := func(data any, shape ...int64) *ts.Tensor {
-		t, err := ts.NewTensorFromData(data, shape)
-		if err != nil {
-			panic(err)
-		}
-		s.keep(t)
-		if m.device != gotch.CPU {
-			t = s.keep(t.MustTo(m.device, false))
-		}
-		return t
-	}
+	up := func(data any, shape ...int64) *ts.Tensor { return m.upload(s, data, shape...) }
 	B, Lw, Le := int64(b.B), int64(b.Lw), int64(b.Le)
 	b.wordIDs = up(words, B, Lw)
 	b.entityIDs = up(ents, B, Le)
@@ -399,7 +382,7 @@ func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float3
 	}
 	var s scope
 	defer s.free()
-	logits, b, err := m.spanLogits(&s, exs, nil)
+	logits, p, err := m.packedSpanLogits(&s, exs)
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +392,7 @@ func (m *Model) SpanLogits(ctx context.Context, exs []Example) (out [][][]float3
 	for i, ex := range exs {
 		out[i] = make([][]float32, len(ex.Spans))
 		for j := range ex.Spans {
-			off := (i*b.Le + j) * C
+			off := (p.entOff[i] + j) * C
 			out[i][j] = flat[off : off+C : off+C]
 		}
 	}
@@ -445,20 +428,9 @@ func (m *Model) TrainLogits(exs []Example, p *Pass) (logits *ts.Tensor, free fun
 
 // spanLogits computes the classifier outputs [B, Le, Labels] of a batch.
 func (m *Model) spanLogits(s *scope, exs []Example, pass *Pass) (*ts.Tensor, *batch, error) {
-	if m.cfg.Kind != KindNER {
-		return nil, nil, fmt.Errorf("span NER needs a NER checkpoint, this one is %s", m.cfg.Kind)
-	}
-	in := make([]Input, len(exs))
-	for i, ex := range exs {
-		if len(ex.Entities) != len(ex.Spans) {
-			return nil, nil, fmt.Errorf("example %d: %d entities for %d spans", i, len(ex.Entities), len(ex.Spans))
-		}
-		for j, e := range ex.Entities {
-			if e.End <= e.Start {
-				return nil, nil, fmt.Errorf("example %d: span %d covers no word piece", i, j)
-			}
-		}
-		in[i] = Input{WordIDs: ex.WordIDs, Entities: ex.Entities}
+	in, err := m.spanInputs(exs)
+	if err != nil {
+		return nil, nil, err
 	}
 	b, err := m.newBatch(s, in)
 	if err != nil {
@@ -485,19 +457,7 @@ func (m *Model) spanLogits(s *scope, exs []Example, pass *Pass) (*ts.Tensor, *ba
 		t = s.keep(s.keep(t.MustView([]int64{B, Le, 1}, false)).MustExpand([]int64{B, Le, H}, false, false))
 		return s.keep(X.MustGather(1, t, false, false))
 	}
-	var parts []*ts.Tensor
-	switch m.cfg.Features {
-	case WordsOnly:
-		parts = []*ts.Tensor{gather(start), gather(end)}
-	case EntitiesOnly:
-		parts = []*ts.Tensor{E}
-	default:
-		parts = []*ts.Tensor{gather(start), gather(end), E}
-	}
-	features := E
-	if len(parts) > 1 {
-		features = s.keep(ts.MustCat(parts, 2))
-	}
+	features := m.spanFeatures(s, gather, start, end, E, 2)
 	var drop float64
 	if pass != nil {
 		drop = pass.Dropout.Features
