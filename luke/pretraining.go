@@ -25,7 +25,7 @@ const (
 // SetRequiresGradOf makes libtorch track (or stop tracking) gradients for
 // the named weights only; handles taken earlier with Param see the change.
 func (m *Model) SetRequiresGradOf(names []string, on bool) (err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	for _, k := range names {
 		t, ok := m.w[k]
 		if !ok {
@@ -45,7 +45,7 @@ func (m *Model) SetRequiresGradOf(names []string, on bool) (err error) {
 // (EntityTable, WordHeadBias). ents is nil when no entity slot is given.
 // free releases the tensors of the pass; call it after the backward pass.
 func (m *Model) TrainMasked(in []Input, wordPos, entPos [][]int, p *Pass) (words, ents *ts.Tensor, free func(), err error) {
-	defer recoverTorch(&err)
+	defer RecoverTorch(&err)
 	if m.cfg.Kind != KindPretrained {
 		return nil, nil, nil, fmt.Errorf("masked training needs a pretrained-kind model, this one is %s", m.cfg.Kind)
 	}

@@ -4,7 +4,6 @@ package pretrain
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
@@ -12,13 +11,6 @@ import (
 	"github.com/nerbench/nerbench/luke"
 	"github.com/nerbench/nerbench/luke/train"
 )
-
-// recoverTorch turns a gotch panic into an error.
-func recoverTorch(err *error) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("libtorch: %v", r)
-	}
-}
 
 // crossEntropy returns the mean cross-entropy of scores [N, C] against
 // labels, and the rank of each label (repeated-argmax order, ties to the
@@ -73,7 +65,7 @@ func hits(ranks []int64) []int {
 // entity loss 0. Without a gradient-tracking weight, backward is skipped
 // (evaluation).
 func Step(m *luke.Model, batch []*Masked, p *luke.Pass, wordWeight, scale float64, backward bool) (res Result, err error) {
-	defer recoverTorch(&err)
+	defer luke.RecoverTorch(&err)
 	if len(batch) == 0 {
 		return res, errors.New("empty micro-batch")
 	}
