@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -16,7 +17,8 @@ const anyFailure = -2
 // binary files, missing files, bad flags, duplicate names) and checks that
 // each exits non-zero with a one-line "nerbench: ..." message naming what
 // is wrong, and never panics or prints a goroutine trace (issue 10, "Done
-// when"). {tmp} in an argument is a fresh temporary folder.
+// when"). {tmp} in an argument is a fresh temporary folder,
+// {garbage-conll2003} a data folder whose CoNLL-2003 test file is garbage.
 func TestBadInputs(t *testing.T) {
 	bad := func(p string) string { return filepath.Join("testdata", "bad", filepath.FromSlash(p)) }
 	tests := []struct {
@@ -40,7 +42,7 @@ func TestBadInputs(t *testing.T) {
 		{"run garbage DaNE", []string{"run", "-d", "dane", "-m", "baseline", "--data-dir", bad("data/garbage"), "--results-dir", "{tmp}"}, exitError, "ddt.test.conllu"},
 		{"run garbage Plank", []string{"run", "-d", "plank", "-m", "baseline", "--data-dir", bad("data/garbage"), "--results-dir", "{tmp}"}, exitError, "da_ddt-ud-ner-test.conll"},
 		{"run garbage WikiANN", []string{"run", "-d", "wikiann", "-m", "baseline", "--data-dir", bad("data/garbage"), "--results-dir", "{tmp}"}, exitError, "test"},
-		{"run garbage CoNLL-2003", []string{"run", "-d", "conll2003", "-m", "baseline", "--data-dir", bad("data/garbage"), "--results-dir", "{tmp}"}, exitError, "eng.testb"},
+		{"run garbage CoNLL-2003", []string{"run", "-d", "conll2003", "-m", "baseline", "--data-dir", "{garbage-conll2003}", "--results-dir", "{tmp}"}, exitError, "eng.testb"},
 		{"run missing data folder", []string{"run", "-d", "plank", "--data-dir", bad("data/nosuch"), "--results-dir", "{tmp}"}, exitError, "nerbench data fetch plank"},
 		// run: models.
 		{"run garbage model file", []string{"run", "-d", "dane", "--model-file", "x=" + bad("garbage.bin"), "--data-dir", "{tmp}", "--results-dir", "{tmp}"}, exitError, "garbage.bin"},
@@ -137,11 +139,26 @@ func TestBadInputs(t *testing.T) {
 		// models.
 		{"models list unknown output", []string{"models", "list", "-o", "yaml"}, exitUsage, "yaml"},
 	}
+	// A CoNLL-2003 data folder whose eng.testb is binary garbage. It is
+	// made here rather than committed, so that no file of the project is
+	// named like the Reuters corpus, which must never be committed.
+	garbage2003 := t.TempDir()
+	garbageBytes, err := os.ReadFile(bad("data/garbage/wikiann/test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(garbage2003, "conll2003"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(garbage2003, "conll2003", "eng.testb"), garbageBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()
 			args := make([]string, len(tc.args))
 			for i, a := range tc.args {
+				a = strings.ReplaceAll(a, "{garbage-conll2003}", garbage2003)
 				args[i] = strings.ReplaceAll(a, "{tmp}", tmp)
 			}
 			var stdout, stderr bytes.Buffer

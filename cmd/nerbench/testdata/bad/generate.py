@@ -40,7 +40,8 @@ write("data/empty/wikiann/test", "")
 write("data/garbage/dane/ddt.test.conllu", garbage(4096, b"dane"))
 write("data/garbage/plank/da_ddt-ud-ner-test.conll", garbage(4096, b"plank"))
 write("data/garbage/wikiann/test", garbage(4096, b"wikiann"))
-write("data/garbage/conll2003/eng.testb", garbage(4096, b"conll2003"))
+# No CoNLL-2003 file: bad_test.go makes its garbage eng.testb in a temporary
+# folder, so that nothing here is named like the Reuters corpus.
 
 # Model folders: an ONNX export whose files are garbage, and an empty one.
 write("models/garbage/config.json", garbage(512, b"config"))
