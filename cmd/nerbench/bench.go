@@ -171,22 +171,33 @@ type benchReport struct {
 	Notes             []string   `json:"notes,omitempty"`
 }
 
+// checkBenchRuns checks the flags that both kinds of bench share: how many
+// sentences, and the untimed and timed runs.
+func checkBenchRuns(opts *benchOptions) error {
+	switch {
+	case opts.sentences < 0:
+		return flagErrorf("--sentences must not be negative")
+	case opts.warmup < 0:
+		return flagErrorf("--warmup must not be negative")
+	case opts.repeat < 1:
+		return flagErrorf("--repeat must be at least 1")
+	}
+	return nil
+}
+
 func runBench(ctx context.Context, opts *benchOptions) error {
 	format, err := table.ParseFormat(opts.output, table.Text, table.Markdown, table.CSV, table.JSON)
 	if err != nil {
 		return flagErrorf("%v", err)
 	}
+	if err := checkBenchRuns(opts); err != nil {
+		return err
+	}
 	switch {
-	case opts.sentences < 0:
-		return flagErrorf("--sentences must not be negative")
 	case opts.batchSize < 1:
 		return flagErrorf("--batch-size must be at least 1")
 	case opts.threads < 0:
 		return flagErrorf("--threads must not be negative")
-	case opts.warmup < 0:
-		return flagErrorf("--warmup must not be negative")
-	case opts.repeat < 1:
-		return flagErrorf("--repeat must be at least 1")
 	case opts.device != "cpu" && opts.device != "cuda":
 		return flagErrorf("--device %q: want cpu or cuda", opts.device)
 	}

@@ -51,13 +51,8 @@ func runBenchModel(ctx context.Context, opts *benchOptions) error {
 	if err != nil {
 		return flagErrorf("%v", err)
 	}
-	switch {
-	case opts.sentences < 0:
-		return flagErrorf("--sentences must not be negative")
-	case opts.warmup < 0:
-		return flagErrorf("--warmup must not be negative")
-	case opts.repeat < 1:
-		return flagErrorf("--repeat must be at least 1")
+	if err := checkBenchRuns(opts); err != nil {
+		return err
 	}
 	ds, corpus, words, nWords, err := benchSentences(ctx, opts)
 	if err != nil {
