@@ -56,17 +56,5 @@ func TestRunDacyFlair(t *testing.T) {
 // through the CLI on the fixtures.
 func TestCopredictionFlairDacy(t *testing.T) {
 	modelsDir := dacyFlairModels(t)
-	var out, errb bytes.Buffer
-	args := []string{"coprediction", "flair", "dacy-large", "--models-dir", modelsDir, "--data-dir", t.TempDir(),
-		"--results-dir", t.TempDir(), "--resamples", "50", "--output", "json"}
-	if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	var d CopredictionJSON
-	if err := json.Unmarshal(out.Bytes(), &d); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
-	}
-	if d.WordAgreement.Total != 10023 {
-		t.Errorf("got %d words compared, want DaNE test's 10023", d.WordAgreement.Total)
-	}
+	copredictDaNETest(t, "flair", "dacy-large", modelsDir)
 }

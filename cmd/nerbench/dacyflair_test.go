@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,5 +49,25 @@ func copyTree(t *testing.T, src, dst string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// copredictDaNETest runs `nerbench coprediction a b` on the embedded DaNE
+// test split with the models in modelsDir and checks that every word of it
+// was compared.
+func copredictDaNETest(t *testing.T, a, b, modelsDir string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	args := []string{"coprediction", a, b, "--models-dir", modelsDir, "--data-dir", t.TempDir(),
+		"--results-dir", t.TempDir(), "--resamples", "50", "--output", "json"}
+	if code := run(t.Context(), args, strings.NewReader(""), &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var d CopredictionJSON
+	if err := json.Unmarshal(out.Bytes(), &d); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if d.WordAgreement.Total != 10023 {
+		t.Errorf("got %d words compared, want DaNE test's 10023", d.WordAgreement.Total)
 	}
 }
