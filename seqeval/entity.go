@@ -93,8 +93,9 @@ func classOf(c string) byte {
 }
 
 // endOfChunk is seqeval's end_of_chunk: whether a chunk ended between the
-// previous and the current word.
-func endOfChunk(prevTag, tag byte, prevType, typ string) bool {
+// previous and the current word. Types are strings, or interned type ids on
+// the fast path.
+func endOfChunk[T comparable](prevTag, tag byte, prevType, typ T) bool {
 	switch prevTag {
 	case clsE, clsS:
 		return true
@@ -108,7 +109,7 @@ func endOfChunk(prevTag, tag byte, prevType, typ string) bool {
 
 // startOfChunk is seqeval's start_of_chunk: whether a chunk started between
 // the previous and the current word.
-func startOfChunk(prevTag, tag byte, prevType, typ string) bool {
+func startOfChunk[T comparable](prevTag, tag byte, prevType, typ T) bool {
 	switch tag {
 	case clsB, clsS:
 		return true

@@ -169,38 +169,14 @@ type chunkState struct {
 
 // step is one iteration of appendDefault's loop.
 func (c *chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) []Entity {
-	if endOfChunkID(c.prevCls, cls, c.prevTyp, typ) {
+	if endOfChunk(c.prevCls, cls, c.prevTyp, typ) {
 		dst = append(dst, Entity{Type: types[c.prevTyp], Start: c.begin, End: i})
 	}
-	if startOfChunkID(c.prevCls, cls, c.prevTyp, typ) {
+	if startOfChunk(c.prevCls, cls, c.prevTyp, typ) {
 		c.begin = i
 	}
 	c.prevCls, c.prevTyp = cls, typ
 	return dst
-}
-
-func endOfChunkID(prevTag, tag byte, prevType, typ int32) bool {
-	switch prevTag {
-	case clsE, clsS:
-		return true
-	case clsB, clsI:
-		if tag == clsB || tag == clsS || tag == clsO {
-			return true
-		}
-	}
-	return prevTag != clsO && prevTag != clsDot && prevType != typ
-}
-
-func startOfChunkID(prevTag, tag byte, prevType, typ int32) bool {
-	switch tag {
-	case clsB, clsS:
-		return true
-	case clsE, clsI:
-		if prevTag == clsE || prevTag == clsS || prevTag == clsO {
-			return true
-		}
-	}
-	return tag != clsO && tag != clsDot && prevType != typ
 }
 
 // noType is an id that equals no type: appendDefault's prevType "" at the
