@@ -24,6 +24,8 @@ func (k Kind) String() string {
 		return "pretrained"
 	case KindNER:
 		return "ner"
+	case KindEncoder:
+		return "encoder"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -44,6 +46,16 @@ type Config struct {
 	Labels          int // NER classes (NER only)
 	// Features selects the NER classifier's input (NER only).
 	Features Features
+	// LayerNormEps is the epsilon of the layer norms; 0 means DaLUKE's
+	// LayerNormEps (1e-12). The other fields below are 0 or false for
+	// DaLUKE: they describe a KindEncoder model (hfencoder.go).
+	LayerNormEps float64
+	// TypeVocabSize is the rows of the token type table (KindEncoder).
+	TypeVocabSize int
+	// PadPositions numbers the positions as RoBERTa does,
+	// cumsum(mask)·mask + PadID, instead of 0…L−1 (KindEncoder).
+	PadPositions bool
+	PadID        int
 }
 
 // Features selects what the NER classifier reads of a span (spec §1.6).

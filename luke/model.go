@@ -181,7 +181,7 @@ func (m *Model) dropout(s *scope, x *ts.Tensor, prob float64, p *Pass) *ts.Tenso
 
 func (m *Model) layerNorm(s *scope, x *ts.Tensor, prefix string) *ts.Tensor {
 	w := m.weight(prefix + ".weight")
-	return s.keep(ts.MustLayerNorm(x, w.MustSize(), w, m.weight(prefix+".bias"), LayerNormEps, false))
+	return s.keep(ts.MustLayerNorm(x, w.MustSize(), w, m.weight(prefix+".bias"), m.cfg.layerNormEps(), false))
 }
 
 // batch is a padded batch of inputs on the model's device.
@@ -304,11 +304,7 @@ func (m *Model) encode(s *scope, b *batch, pass *Pass) (X, E *ts.Tensor) {
 		C := matmul(ls, P, v, pass)
 		C = ls.keep(ls.keep(C.MustPermute([]int64{0, 2, 1, 3}, false)).MustReshape([]int64{B, Lw + Le, H}, false))
 
-		S1 := m.dropout(ls, m.linearP(ls, C, p+"self_output.dense", pass), drop.Hidden, pass)
-		S1 = m.layerNorm(ls, ls.keep(S1.MustAdd(T, false)), p+"self_output.LayerNorm")
-		I := ls.keep(m.linearP(ls, S1, p+"intermediate.dense", pass).MustGelu("none", false))
-		O := m.dropout(ls, m.linearP(ls, I, p+"output.dense", pass), drop.Hidden, pass)
-		O = m.layerNorm(ls, ls.keep(O.MustAdd(S1, false)), p+"output.LayerNorm")
+		O := m.feedForward(ls, C, T, p, drop.Hidden, pass)
 		nX := O.MustNarrow(1, 0, Lw, false)
 		nE := O.MustNarrow(1, Lw, Le, false)
 		ls.free()

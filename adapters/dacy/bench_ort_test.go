@@ -44,7 +44,7 @@ func benchTag(b *testing.B, dir string) {
 	for _, s := range corpus.Sentences {
 		sents = append(sents, s.Words)
 	}
-	m, err := Load(b.Context(), dir, Config{})
+	m, err := Load(b.Context(), dir, Config{Engine: EngineORT})
 	if err != nil {
 		b.Fatal(err)
 	}

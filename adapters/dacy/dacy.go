@@ -2,7 +2,6 @@ package dacy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,6 +34,25 @@ type Config struct {
 	ONNXDir string `json:"onnx_dir,omitempty"`
 	// Threads is ONNX Runtime's intra-op thread count (0: its default).
 	Threads int `json:"threads,omitempty"`
+	// Engine runs the transformer: EngineTorch (libtorch, on the released
+	// pytorch_model.bin) or EngineORT (ONNX Runtime, on the export in
+	// ONNXDir). Empty means EngineTorch in a torch build of nerbench and
+	// EngineORT otherwise.
+	Engine string `json:"engine,omitempty"`
+	// Device is where EngineTorch runs: "cpu" (also when empty) or "cuda".
+	// EngineORT always runs on the CPU.
+	Device string `json:"device,omitempty"`
+}
+
+// engine returns the engine cfg selects.
+func (cfg Config) engine() string {
+	switch {
+	case cfg.Engine != "":
+		return cfg.Engine
+	case torchBuild:
+		return EngineTorch
+	}
+	return EngineORT
 }
 
 // Info is what a results file records about a loaded model.
@@ -165,7 +183,7 @@ type Model struct {
 }
 
 // Load opens the DaCy package folder dir (see the package documentation)
-// with the ONNX Runtime engine.
+// with the transformer engine cfg selects.
 func Load(ctx context.Context, dir string, cfg Config) (*Model, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -185,24 +203,51 @@ func Load(ctx context.Context, dir string, cfg Config) (*Model, error) {
 	if onnxDir == "" {
 		onnxDir = pkgFile(dir, "transformer", "onnx")
 	}
-	onnxPath := pkgFile(onnxDir, ONNXFile)
-	if _, err := os.Stat(onnxPath); err != nil {
-		return nil, fmt.Errorf("%s: %w; export the package's transformer once with `optimum-cli export onnx --task "+
-			"feature-extraction %s %s`", onnxPath, err, pkgFile(dir, "transformer", "model"), onnxDir)
+	modelDir := pkgFile(dir, "transformer", "model")
+	switch engine := cfg.engine(); engine {
+	case EngineTorch:
+		tok, err := loadTokenizer(tokenizerDir(modelDir, onnxDir), h.hf.PadTokenID)
+		if err != nil {
+			return nil, err
+		}
+		device := cfg.Device
+		if device == "" {
+			device = "cpu"
+		}
+		e, err := newTorchEncoder(modelDir, h.hf, device)
+		if err != nil {
+			return nil, err
+		}
+		return newModel(h, tok, e, cfg, engine), nil
+	case EngineORT:
+		onnxPath := pkgFile(onnxDir, ONNXFile)
+		if _, err := os.Stat(onnxPath); err != nil {
+			return nil, fmt.Errorf("%s: %w; export the package's transformer once with `optimum-cli export onnx --task "+
+				"feature-extraction %s %s`", onnxPath, err, modelDir, onnxDir)
+		}
+		tok, err := loadTokenizer(tokenizerDir(onnxDir, modelDir), h.hf.PadTokenID)
+		if err != nil {
+			return nil, err
+		}
+		e, err := newORTEncoder(onnxPath, h.hf.HiddenSize, cfg.Threads)
+		if err != nil {
+			return nil, err
+		}
+		return newModel(h, tok, e, cfg, engine), nil
+	default:
+		return nil, fmt.Errorf("%w: engine %q (want %s or %s)", ErrUnsupported, engine, EngineTorch, EngineORT)
 	}
-	tokDir := onnxDir
-	if _, err := os.Stat(pkgFile(onnxDir, TokenizerFile)); errors.Is(err, os.ErrNotExist) {
-		tokDir = pkgFile(dir, "transformer", "model")
+}
+
+// tokenizerDir returns the first of dirs that holds tokenizer.json, or the
+// last one (whose missing file loadTokenizer then reports).
+func tokenizerDir(dirs ...string) string {
+	for _, d := range dirs {
+		if _, err := os.Stat(pkgFile(d, TokenizerFile)); err == nil {
+			return d
+		}
 	}
-	tok, err := loadTokenizer(tokDir, h.hf.PadTokenID)
-	if err != nil {
-		return nil, err
-	}
-	enc, err := newORTEncoder(onnxPath, h.hf.HiddenSize, cfg.Threads)
-	if err != nil {
-		return nil, err
-	}
-	return newModel(h, tok, enc, cfg, "onnxruntime"), nil
+	return dirs[len(dirs)-1]
 }
 
 // findPackage returns dir, or the one folder below it (at most two levels

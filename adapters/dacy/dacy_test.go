@@ -3,6 +3,7 @@ package dacy
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -322,7 +323,7 @@ func TestLoadMissingExport(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(nested, "transformer", "onnx")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Load(t.Context(), top, Config{})
+	_, err := Load(t.Context(), top, Config{Engine: EngineORT})
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("got %v, want a missing model.onnx", err)
 	}
@@ -333,5 +334,58 @@ func TestLoadMissingExport(t *testing.T) {
 	}
 	if _, err := Load(t.Context(), t.TempDir(), Config{}); !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "config.cfg") {
 		t.Errorf("empty folder: got %v, want a missing config.cfg", err)
+	}
+}
+
+// checkPipeline runs the whole pipeline with cfg's engine on the tiny
+// packages against reference.py (an independent PyTorch/numpy reference of
+// the spec): the word pieces identical, the pooled token vectors within
+// 1e-5, the actions and tags identical.
+func checkPipeline(t *testing.T, cfg Config) {
+	t.Helper()
+	for pkg, sents := range readReference(t) {
+		t.Run(pkg, func(t *testing.T) {
+			m, err := Load(t.Context(), filepath.Join("testdata", pkg), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { m.Close() })
+			if got := m.Info().Engine; got != cfg.engine() {
+				t.Errorf("engine %s, want %s", got, cfg.engine())
+			}
+			for _, s := range sents {
+				p, err := tokenize(m.tok, s.Words, m.head.settings.Window, m.head.settings.Stride, maxPieces)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(s.Pieces, p.tokens); diff != "" {
+					t.Errorf("%q: pieces (-reference +go):\n%s", s.Words, diff)
+					continue
+				}
+				vecs, err := m.vectors(t.Context(), s.Words)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := flatten(s.Vectors)
+				worst := 0.0
+				for i := range want {
+					worst = math.Max(worst, math.Abs(float64(vecs[i]-want[i])))
+				}
+				if worst > 1e-5 {
+					t.Errorf("%q: pooled vectors differ by %g, want ≤ 1e-5", s.Words, worst)
+				}
+				actions, _ := m.head.ner.decode(vecs, s.Words)
+				if diff := cmp.Diff(s.Actions, names(actions)); diff != "" {
+					t.Errorf("%q: actions (-reference +go):\n%s", s.Words, diff)
+				}
+				got, err := m.Tag(t.Context(), [][]string{s.Words})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(s.Tags, got[0]); diff != "" {
+					t.Errorf("%q: tags (-reference +go):\n%s", s.Words, diff)
+				}
+			}
+		})
 	}
 }

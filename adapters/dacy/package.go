@@ -211,19 +211,20 @@ func readJSON(path string, v any) error {
 
 // hfConfig is transformer/model/config.json.
 type hfConfig struct {
-	ModelType          string  `json:"model_type"`
-	HiddenSize         int     `json:"hidden_size"`
-	NumHiddenLayers    int     `json:"num_hidden_layers"`
-	NumAttentionHeads  int     `json:"num_attention_heads"`
-	IntermediateSize   int     `json:"intermediate_size"`
-	MaxPositions       int     `json:"max_position_embeddings"`
-	TypeVocabSize      int     `json:"type_vocab_size"`
-	VocabSize          int     `json:"vocab_size"`
-	LayerNormEps       float64 `json:"layer_norm_eps"`
-	PadTokenID         int     `json:"pad_token_id"`
-	HiddenAct          string  `json:"hidden_act"`
-	MaxLength          int     `json:"-"`
-	TokenizerMaxLength int     `json:"-"`
+	ModelType          string   `json:"model_type"`
+	HiddenSize         int      `json:"hidden_size"`
+	NumHiddenLayers    int      `json:"num_hidden_layers"`
+	NumAttentionHeads  int      `json:"num_attention_heads"`
+	IntermediateSize   int      `json:"intermediate_size"`
+	MaxPositions       int      `json:"max_position_embeddings"`
+	TypeVocabSize      int      `json:"type_vocab_size"`
+	VocabSize          int      `json:"vocab_size"`
+	LayerNormEps       float64  `json:"layer_norm_eps"`
+	PadTokenID         int      `json:"pad_token_id"`
+	HiddenAct          string   `json:"hidden_act"`
+	Architectures      []string `json:"architectures"`
+	MaxLength          int      `json:"-"`
+	TokenizerMaxLength int      `json:"-"`
 }
 
 // positions returns how many pieces a row may have: the position table's

@@ -16,10 +16,10 @@
 //
 // # Initialisation
 //
-// [LukeInit] initialises every weight as lukeinit does; [ReadBERT] reads a
+// [LukeInit] initialises every weight as lukeinit does; [luke.ReadStateDict] reads a
 // Hugging Face BERT checkpoint (pytorch_model.bin or model.safetensors) and
 // [ApplyBERT] copies it in with the reference's exact key rewrite
-// ([BERTKey]) and copies each layer's query into Q_e, Q_w2e and Q_e2w (spec
+// ([luke.BERTKey]) and copies each layer's query into Q_e, Q_w2e and Q_e2w (spec
 // §3.5). The names it loads are the base model that the first half of
 // pretraining keeps frozen.
 //

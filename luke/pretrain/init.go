@@ -3,7 +3,6 @@ package pretrain
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,73 +67,8 @@ func LukeInit(cfg luke.Config, r *rand.Rand) map[string]*luke.Tensor {
 	return out
 }
 
-// BERTKey maps a Hugging Face BERT (BertForPreTraining) state-dict key to
-// DaLUKE's (spec §3.5, load_base_model_weights): ".attention.self." becomes
-// ".attention.", ".attention.output." ".self_output.", ".layer." ".",
-// ".cls.predictions." ".mask_word_scorer.", in this order on "."+key; a
-// leading ".bert." or "." is stripped; then the parts embeddings, query,
-// key and value become word_embeddings, Q_w, K and V. TensorFlow-era
-// LayerNorm names gamma and beta become weight and bias, as
-// from_pretrained does.
-func BERTKey(key string) string {
-	k := "." + key
-	for _, r := range [][2]string{{".attention.self.", ".attention."}, {".attention.output.", ".self_output."},
-		{".layer.", "."}, {".cls.predictions.", ".mask_word_scorer."}} {
-		k = strings.ReplaceAll(k, r[0], r[1])
-	}
-	if rest, ok := strings.CutPrefix(k, ".bert."); ok {
-		k = rest
-	} else {
-		k = strings.TrimPrefix(k, ".")
-	}
-	parts := strings.Split(k, ".")
-	for i, p := range parts {
-		switch p {
-		case "embeddings":
-			parts[i] = "word_embeddings"
-		case "query":
-			parts[i] = "Q_w"
-		case "key":
-			parts[i] = "K"
-		case "value":
-			parts[i] = "V"
-		case "gamma":
-			parts[i] = "weight"
-		case "beta":
-			parts[i] = "bias"
-		}
-	}
-	return strings.Join(parts, ".")
-}
-
-// ReadBERT reads a Hugging Face BERT checkpoint, pytorch_model.bin (a
-// torch.save zip) or model.safetensors, chosen by the file name's suffix.
-func ReadBERT(file string) (map[string]*luke.Tensor, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if strings.HasSuffix(file, ".safetensors") {
-		t, _, err := luke.ReadSafetensors(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
-		}
-		return t, nil
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	t, err := luke.ReadTorchPickle(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return t, nil
-}
-
 // ApplyBERT copies BERT weights into DaLUKE's (spec §3.5 steps 3–4): each
-// key is renamed with [BERTKey]; keys with no DaLUKE counterpart (the
+// key is renamed with [luke.BERTKey]; keys with no DaLUKE counterpart (the
 // pooler, cls.seq_relationship, position_ids) are skipped; a shape that
 // differs is an error. Then every layer's Q_e, Q_w2e and Q_e2w get copies
 // of its Q_w. It returns the names of the weights taken from BERT, sorted:
@@ -148,7 +82,7 @@ func ApplyBERT(weights, bert map[string]*luke.Tensor, layers int) ([]string, err
 	slices.Sort(keys)
 	loaded := map[string]bool{}
 	for _, k := range keys {
-		name := BERTKey(k)
+		name := luke.BERTKey(k)
 		dst, ok := weights[name]
 		if !ok {
 			continue

@@ -174,7 +174,7 @@ func TestResume(t *testing.T) {
 	}
 }
 
-// bertKeyOf is the inverse of BERTKey for the weights DaLUKE takes from
+// bertKeyOf is the inverse of luke.BERTKey for the weights DaLUKE takes from
 // BERT; ok is false for DaLUKE's own.
 func bertKeyOf(name string) (string, bool) {
 	r := strings.NewReplacer(".Q_w.", ".attention.self.query.", ".K.", ".attention.self.key.", ".V.", ".attention.self.value.",
@@ -205,8 +205,8 @@ func TestBaseFreeze(t *testing.T) {
 	bert := map[string]*luke.Tensor{}
 	for k, v := range LukeInit(lcfg, rand.New(rand.NewChaCha8([32]byte{9}))) {
 		if bk, ok := bertKeyOf(k); ok {
-			if BERTKey(bk) != k {
-				t.Fatalf("BERTKey(%q) = %q, want %q", bk, BERTKey(bk), k)
+			if luke.BERTKey(bk) != k {
+				t.Fatalf("luke.BERTKey(%q) = %q, want %q", bk, luke.BERTKey(bk), k)
 			}
 			bert[bk] = v
 		}

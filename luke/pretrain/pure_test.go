@@ -1,10 +1,7 @@
 package pretrain
 
 import (
-	"bytes"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -135,27 +132,6 @@ func TestRank(t *testing.T) {
 	}
 }
 
-func TestBERTKey(t *testing.T) {
-	// The examples of spec §3.5.
-	tests := []struct{ in, want string }{
-		{"bert.encoder.layer.3.attention.self.query.weight", "encoder.3.attention.Q_w.weight"},
-		{"bert.encoder.layer.3.attention.self.key.bias", "encoder.3.attention.K.bias"},
-		{"bert.encoder.layer.3.attention.self.value.weight", "encoder.3.attention.V.weight"},
-		{"bert.encoder.layer.3.attention.output.LayerNorm.bias", "encoder.3.self_output.LayerNorm.bias"},
-		{"bert.encoder.layer.11.output.dense.weight", "encoder.11.output.dense.weight"},
-		{"bert.embeddings.word_embeddings.weight", "word_embeddings.word_embeddings.weight"},
-		{"bert.embeddings.LayerNorm.gamma", "word_embeddings.LayerNorm.weight"},
-		{"cls.predictions.transform.dense.weight", "mask_word_scorer.transform.dense.weight"},
-		{"cls.predictions.bias", "mask_word_scorer.bias"},
-		{"bert.pooler.dense.weight", "pooler.dense.weight"},
-	}
-	for _, tc := range tests {
-		if got := BERTKey(tc.in); got != tc.want {
-			t.Errorf("BERTKey(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func tinyConfig(ne int) luke.Config {
 	return luke.Config{Kind: luke.KindPretrained, VocabSize: 50, Hidden: 8, Layers: 2, Heads: 2, Intermediate: 16,
 		MaxPositions: 32, EntitySize: 4, EntityVocabSize: ne}
@@ -175,7 +151,7 @@ func TestApplyBERT(t *testing.T) {
 	for _, k := range []string{"bert.embeddings.word_embeddings.weight", "bert.encoder.layer.0.attention.self.query.weight",
 		"bert.encoder.layer.0.attention.self.query.bias", "bert.encoder.layer.1.attention.self.query.weight",
 		"bert.encoder.layer.1.attention.self.query.bias", "bert.pooler.dense.weight", "cls.predictions.bias"} {
-		name := BERTKey(k)
+		name := luke.BERTKey(k)
 		sh := []int{3}
 		if d, ok := w[name]; ok {
 			sh = d.Shape
@@ -207,38 +183,5 @@ func TestApplyBERT(t *testing.T) {
 	bert["bert.embeddings.word_embeddings.weight"].Shape = []int{5, 8}
 	if _, err := ApplyBERT(w, bert, cfg.Layers); err == nil {
 		t.Error("a wrong shape: got no error")
-	}
-}
-
-// TestReadBERT reads the same BERT state dict from a torch.save file and
-// from a safetensors file.
-func TestReadBERT(t *testing.T) {
-	bert := map[string]*luke.Tensor{
-		"bert.embeddings.word_embeddings.weight": {Shape: []int{2, 3}, F32: []float32{1, 2, 3, 4, 5, 6}},
-		"cls.predictions.bias":                   {Shape: []int{2}, F32: []float32{0.5, -0.5}},
-	}
-	dir := t.TempDir()
-	var pt, st bytes.Buffer
-	if err := luke.WriteTorchPickle(&pt, bert); err != nil {
-		t.Fatal(err)
-	}
-	if err := luke.WriteSafetensors(&st, bert, nil); err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range map[string][]byte{"pytorch_model.bin": pt.Bytes(), "model.safetensors": st.Bytes()} {
-		file := filepath.Join(dir, name)
-		if err := os.WriteFile(file, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		got, err := ReadBERT(file)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if diff := cmp.Diff(bert, got); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", name, diff)
-		}
-	}
-	if _, err := ReadBERT(filepath.Join(dir, "missing.bin")); err == nil {
-		t.Error("a missing file: got no error")
 	}
 }

@@ -116,7 +116,7 @@ func Start(ctx context.Context, cfg Config) (r *Run, err error) {
 		EntityVocabSize: data.Vocab.Len()}
 	weights := LukeInit(lcfg, rand.New(train.Stream(cfg.Seed, "init", 0, 0)))
 	if cfg.BERT != "" {
-		bert, err := ReadBERT(cfg.BERT)
+		bert, err := luke.ReadStateDict(cfg.BERT)
 		if err != nil {
 			return nil, err
 		}
