@@ -7,7 +7,7 @@
 # without libtorch. See tools/gotch/build.sh.
 
 TORCH_MOD  := $(BIN)/torch.mod
-TORCH_PKGS := ./luke/... ./adapters/daluke/...
+TORCH_PKGS := ./luke/... ./adapters/daluke/... ./adapters/dacy/...
 TORCH_HDR  := /usr/include/torch/csrc/api/include/torch/torch.h
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -29,7 +29,7 @@ torch-vet: torch-gotch ## go vet the torch-tagged packages
 
 # cmd/nerbench's torch tests are picked by name: not the Slurm and baseline
 # experiment tests, which the plain `make test` runs already.
-torch-test: torch-vet ## run the torch-tagged tests (luke, adapters/daluke, nerbench daluke and experiment)
+torch-test: torch-vet ## run the torch-tagged tests (luke, adapters/daluke, adapters/dacy, nerbench daluke and experiment)
 	$(GO) test -tags torch -modfile=$(TORCH_MOD) -count=1 $(TORCH_PKGS)
 	$(GO) test -tags torch -modfile=$(TORCH_MOD) -count=1 -run 'Daluke|Pretrain|ShippedSpecsPlan|ExperimentCommandErrors' ./cmd/nerbench
 

@@ -44,8 +44,8 @@ type Config struct {
 	Device string `json:"device,omitempty"`
 }
 
-// engine returns the engine cfg selects.
-func (cfg Config) engine() string {
+// ResolvedEngine returns the engine cfg selects.
+func (cfg Config) ResolvedEngine() string {
 	switch {
 	case cfg.Engine != "":
 		return cfg.Engine
@@ -204,9 +204,9 @@ func Load(ctx context.Context, dir string, cfg Config) (*Model, error) {
 		onnxDir = pkgFile(dir, "transformer", "onnx")
 	}
 	modelDir := pkgFile(dir, "transformer", "model")
-	switch engine := cfg.engine(); engine {
+	switch engine := cfg.ResolvedEngine(); engine {
 	case EngineTorch:
-		tok, err := loadTokenizer(tokenizerDir(modelDir, onnxDir), h.hf.PadTokenID)
+		tok, err := loadTokenizer(modelDir, h.hf.PadTokenID)
 		if err != nil {
 			return nil, err
 		}

@@ -350,8 +350,8 @@ func checkPipeline(t *testing.T, cfg Config) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { m.Close() })
-			if got := m.Info().Engine; got != cfg.engine() {
-				t.Errorf("engine %s, want %s", got, cfg.engine())
+			if got := m.Info().Engine; got != cfg.ResolvedEngine() {
+				t.Errorf("engine %s, want %s", got, cfg.ResolvedEngine())
 			}
 			for _, s := range sents {
 				p, err := tokenize(m.tok, s.Words, m.head.settings.Window, m.head.settings.Stride, maxPieces)

@@ -128,7 +128,7 @@ func TestLoadEngine(t *testing.T) {
 	if torchBuild {
 		want = EngineTorch
 	}
-	if got := (Config{}).engine(); got != want {
+	if got := (Config{}).ResolvedEngine(); got != want {
 		t.Errorf("default engine %s, want %s", got, want)
 	}
 	_, err := Load(t.Context(), "testdata/tiny-bert", Config{Engine: "tensorflow"})

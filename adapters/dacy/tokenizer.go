@@ -1,7 +1,9 @@
 package dacy
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,12 +28,16 @@ type hfTokenizer struct {
 	padID    int64
 }
 
-// loadTokenizer reads tokenizer.json (and special_tokens_map.json when
-// present, for all_special_tokens) from dir. padID is config.json's
-// pad_token_id.
+// loadTokenizer reads tokenizer.json, or converts the slow tokenizer's
+// files when there is none (convertTokenizer), and
+// special_tokens_map.json when present, for all_special_tokens, from dir.
+// padID is config.json's pad_token_id.
 func loadTokenizer(dir string, padID int) (t *hfTokenizer, err error) {
 	path := filepath.Join(dir, TokenizerFile)
 	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		data, path, err = convertTokenizer(dir)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +57,7 @@ func loadTokenizer(dir string, padID int) (t *hfTokenizer, err error) {
 			t, err = nil, fmt.Errorf("%s: %w: tokenizer content: %v", path, ErrUnsupported, r)
 		}
 	}()
-	tk, err := pretrained.FromFile(path)
+	tk, err := pretrained.FromReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
