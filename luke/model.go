@@ -48,7 +48,7 @@ func NewModel(ck *Checkpoint, device string) (m *Model, err error) {
 		for i, d := range t.Shape {
 			shape[i] = int64(d)
 		}
-		x, err := ts.NewTensorFromData(t.F32, shape)
+		x, err := tensorOfF32(t.F32, shape)
 		if err != nil {
 			m.Close()
 			return nil, fmt.Errorf("%q: %w", k, err)

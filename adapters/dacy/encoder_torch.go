@@ -4,6 +4,7 @@ package dacy
 
 import (
 	"context"
+	"runtime/debug"
 
 	"github.com/nerbench/nerbench/luke"
 )
@@ -28,6 +29,9 @@ func newTorchEncoder(dir string, hf *hfConfig, device string) (*torchEncoder, er
 	if err != nil {
 		return nil, err
 	}
+	// The weights now live in libtorch: hand the Go copy (as large, 2.2 GB
+	// for XLM-R large) back to the system rather than keep it in the heap.
+	debug.FreeOSMemory()
 	return &torchEncoder{m: m, width: hf.HiddenSize}, nil
 }
 

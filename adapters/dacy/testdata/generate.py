@@ -16,9 +16,10 @@ files} and transformer/onnx/{model.onnx, tokenizer.json} (the feature-extraction
 export the ONNX Runtime engine reads). The SentencePiece model is trained on the
 first DaNE training sentences (CC BY-SA 4.0).
 
-"generate.py bench OUTDIR ddt.train.conllu" writes instead OUTDIR/dacy-medium,
-a random package at DaCy medium's real size (BERT base) for the speed
-benchmark (not committed; see BenchmarkTagRealSize).
+"generate.py bench OUTDIR ddt.train.conllu [medium|large]" writes instead
+OUTDIR/dacy-medium (BERT base) or OUTDIR/dacy-large (XLM-R large, no ONNX
+export), a random package at DaCy's real size for the speed benchmarks
+(not committed; see BenchmarkTagRealSize and BENCHMARKS.md).
 """
 
 import base64
@@ -183,7 +184,7 @@ def hf_config(model_type, vocab, pad):
     return c
 
 
-def write_transformer(d, c, seed, token_types):
+def write_transformer(d, c, seed, token_types, onnx=True):
     torch.manual_seed(seed)
     m = tinytrf.Model(c).eval()
     with torch.no_grad():
@@ -192,6 +193,8 @@ def write_transformer(d, c, seed, token_types):
                 p.normal_(0, 0.3)
     json.dump(c, open(os.path.join(d, "transformer", "model", "config.json"), "w"), indent=2)
     torch.save(m.state_dict(), os.path.join(d, "transformer", "model", "pytorch_model.bin"))
+    if not onnx:
+        return
     ids = torch.tensor([[0, 5, 6, 2], [0, 7, 2, c["pad_token_id"]]])
     mask = (ids != c["pad_token_id"]).long()
     names = ["input_ids", "attention_mask"]
@@ -236,16 +239,20 @@ def varint(buf, i):
             return out, i
 
 
-def xlmr(path, sentences):
-    d = os.path.join(path, "tiny-xlmr")
+def xlmr(path, sentences, name="tiny-xlmr", size=None):
+    d = os.path.join(path, name)
     rng = np.random.default_rng(1)
-    H = 32
-    write_common(d, "xlm-roberta-large", H, "xlm-roberta", ner_model(H, rng))
+    H = size["hidden_size"] if size else 32
+    if size:
+        write_common(d, "xlm-roberta-large", H, "xlm-roberta", ner_model(H, rng), window=128, stride=96)
+    else:
+        write_common(d, "xlm-roberta-large", H, "xlm-roberta", ner_model(H, rng))
     tmp = os.path.join(d, "train.txt")
     with open(tmp, "w") as f:
         f.write("\n".join(" ".join(s) for s in sentences))
     prefix = os.path.join(d, "transformer", "model", "sentencepiece.bpe")
-    spm.SentencePieceTrainer.train(input=tmp, model_prefix=prefix, vocab_size=300, model_type="unigram",
+    spm.SentencePieceTrainer.train(input=tmp, model_prefix=prefix, vocab_size=8000 if size else 300,
+                                   model_type="unigram", hard_vocab_limit=not size,
                                    character_coverage=1.0, minloglevel=2, bos_id=1, eos_id=2, unk_id=0, pad_id=-1)
     os.remove(tmp)
     os.remove(prefix + ".vocab")
@@ -281,7 +288,11 @@ def xlmr(path, sentences):
         "cls_token": "<s>", "mask_token": "<mask>"})
     shutil.copy(os.path.join(d, "transformer", "model", "special_tokens_map.json"), os.path.join(d, "transformer", "onnx"))
     srsly.write_json(os.path.join(d, "transformer", "model", "tokenizer_config.json"), {"model_max_length": 512})
-    write_transformer(d, hf_config("xlm-roberta", len(vocab), 1), 2, False)
+    c = hf_config("xlm-roberta", len(vocab), 1)
+    if size:
+        c.update(size)
+        c["vocab_size"] = 250002
+    write_transformer(d, c, 2, False, onnx=not size)
 
 
 def bert(path, sentences, name="tiny-bert", size=None):
@@ -376,14 +387,24 @@ def read_conllu(path, n):
 
 BASE = {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
         "max_position_embeddings": 512}
+LARGE = {"hidden_size": 1024, "num_hidden_layers": 24, "num_attention_heads": 16, "intermediate_size": 4096,
+         "max_position_embeddings": 514}
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    if len(sys.argv) == 4 and sys.argv[1] == "bench":
-        # A random DaCy medium at real size (BERT base, vocabulary from DaNE
-        # train, window 128 / stride 96) for speed estimates; not committed.
-        bert(sys.argv[2], read_conllu(sys.argv[3], 10**6), name="dacy-medium", size=BASE)
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "bench":
+        # A random DaCy medium (BERT base, vocabulary from DaNE train) or
+        # large (XLM-R large: 250002 rows, a SentencePiece model of about
+        # 8000 pieces trained on DaNE train, no ONNX export: 2.2 GB of
+        # float32 weights, which need external data in ONNX) at real size,
+        # window 128 / stride 96, for speed measurements; not committed.
+        which = sys.argv[4] if len(sys.argv) == 5 else "medium"
+        train = read_conllu(sys.argv[3], 10**6)
+        if which == "large":
+            xlmr(sys.argv[2], train, name="dacy-large", size=LARGE)
+        else:
+            bert(sys.argv[2], train, name="dacy-medium", size=BASE)
         return
     train = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "../../../../shared/data/dane/ddt.train.conllu")
     sentences = read_conllu(train, 400)
