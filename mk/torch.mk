@@ -11,7 +11,7 @@ TORCH_PKGS := ./luke/... ./adapters/daluke/... ./adapters/dacy/...
 TORCH_HDR  := /usr/include/torch/csrc/api/include/torch/torch.h
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: torch torch-deps torch-gotch torch-vet torch-test torch-bench torch-bench-deps daluke-train-bench daluke-train-demo
+.PHONY: torch torch-deps torch-gotch torch-vet torch-test torch-bench torch-bench-deps daluke-train-bench daluke-train-demo dacy-bench
 
 torch-deps: ## install Debian's libtorch and OpenBLAS if missing (apt, about 664 MB)
 	@if [ -z "$$LIBTORCH" ] && { [ ! -e $(TORCH_HDR) ] || ! ldconfig -p | grep -q libopenblas; }; then \
@@ -87,3 +87,21 @@ daluke-train-demo: torch ## train a small DaLUKE from scratch on DaNE (bounded C
 	  cp $(DEMO_DIR)/model/vocab.txt $(DEMO_DIR)/models/daluke/
 	for split in dev test; do OMP_NUM_THREADS=$(DEMO_THREADS) $(NERBENCH) run --dataset dane --split $$split --model daluke \
 	  --models-dir $(DEMO_DIR)/models --results-dir $(DEMO_DIR)/results || exit 1; done
+
+# DaCy at real size (issue 12): random-weight packages written at bench
+# time (XLM-R large 2.2 GB, BERT base 0.4 GB plus its ONNX export; never
+# committed), timed on the first DACY_BENCH_SENTENCES sentences of DaNE
+# test on one thread: large on libtorch, medium on libtorch and on ONNX
+# Runtime. Needs about 5 GB of memory and 3 GB of disk; deleted afterwards.
+DACY_BENCH_DIR       ?= $(BIN)/dacy-bench
+DACY_BENCH_SENTENCES ?= 200
+DACY_BENCH_RUN       := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(NERBENCH) bench --models-dir $(DACY_BENCH_DIR) \
+  --sentences $(DACY_BENCH_SENTENCES) --batch-size 1 --warmup 2 --repeat 1 --threads 1 -o markdown
+
+dacy-bench: torch ## DaCy large and medium at real size (random weights): sentences per CPU-second on DaNE test, one thread
+	for size in large medium; do /usr/bin/python3 adapters/dacy/testdata/generate.py bench $(DACY_BENCH_DIR) \
+	  $(NERBENCH_DATA)/dane/ddt.train.conllu $$size || exit 1; done
+	NERBENCH_DACY_ENGINE=torch $(DACY_BENCH_RUN) --model dacy-large
+	NERBENCH_DACY_ENGINE=torch $(DACY_BENCH_RUN) --model dacy-medium
+	NERBENCH_DACY_ENGINE=onnxruntime $(DACY_BENCH_RUN) --model dacy-medium
+	rm -rf $(DACY_BENCH_DIR)

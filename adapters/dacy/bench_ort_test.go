@@ -25,8 +25,8 @@ func BenchmarkTagFixture(b *testing.B) {
 //	/usr/bin/python3 testdata/generate.py bench DIR ddt.train.conllu
 //
 // with NERBENCH_DACY_BENCH=DIR/dacy-medium; skipped when that is unset.
-// DaCy large's transformer (XLM-R large: 24 layers, width 1024) costs about
-// 3.5 times as much per word piece.
+// DaCy large (XLM-R large, no ONNX export) is timed on libtorch by `make
+// dacy-bench` (BENCHMARKS.md).
 func BenchmarkTagRealSize(b *testing.B) {
 	dir := os.Getenv("NERBENCH_DACY_BENCH")
 	if dir == "" {

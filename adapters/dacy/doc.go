@@ -6,12 +6,34 @@
 // A model folder is the unzipped package (what dacy.download_model puts in
 // ~/.dacy): config.cfg, meta.json, ner/{cfg,model,moves} and
 // transformer/model/ (config.json, pytorch_model.bin, tokenizer files).
-// The transformer runs on ONNX Runtime from a feature-extraction export of
-// transformer/model, made once outside nerbench:
 //
-//	optimum-cli export onnx --task feature-extraction <package>/transformer/model <package>/transformer/onnx
+// The transformer runs on one of two engines (Config.Engine):
 //
-// (model.onnx and tokenizer.json; Config.ONNXDir points elsewhere).
+//   - EngineTorch, in a torch build of nerbench (-tags torch): libtorch
+//     through gotch runs transformer/model/pytorch_model.bin as released
+//     (BertModel or XLMRobertaModel state dict, checked tensor by tensor
+//     against config.json), with luke's BERT layers run on words only
+//     (luke.KindEncoder): RoBERTa's positions after the padding index,
+//     layer_norm_eps and the type vocabulary from config.json. The
+//     tokenizer is transformer/model/tokenizer.json or, when the package
+//     has none (transformers before 4.0 wrote none), the fast tokenizer
+//     that Hugging Face's convert_slow_tokenizer builds from
+//     sentencepiece.bpe.model (XLM-R) or vocab.txt and
+//     tokenizer_config.json (BERT). It is the default of a torch build.
+//     Config.Device "cuda" moves it to the GPU as for DaLUKE (untested
+//     here: no GPU was available).
+//
+//   - EngineORT, in any build: ONNX Runtime on a feature-extraction export
+//     of transformer/model, made once outside nerbench,
+//
+//     optimum-cli export onnx --task feature-extraction <package>/transformer/model <package>/transformer/onnx
+//
+//     (model.onnx and tokenizer.json; Config.ONNXDir points elsewhere). It
+//     is the default of builds without libtorch.
+//
+// Both engines pass the same parity test against the independent PyTorch
+// reference of testdata/reference.py (pooled vectors within 1e-5, actions
+// and tags identical).
 //
 // Everything else is pure Go and follows spaCy 3.0 / spacy-transformers
 // 1.0.2 as the DaLUKE thesis ran them (see the project's dacy-spec notes):
@@ -25,8 +47,9 @@
 // transition system decodes greedily (BILUO actions, spaCy's validity
 // rules), giving IOB2 tags over DaNE's types.
 //
-// Speed: a random package at DaCy medium's real size (BERT base;
-// BenchmarkTagRealSize) tags DaNE test (565 sentences) in about 95
-// CPU-seconds with ONNX Runtime on the CPU; DaCy large's transformer costs
-// about 3.5 times as much per word piece.
+// Speed (BENCHMARKS.md, "DaCy and Flair at real size"; random packages at
+// real size, one thread, CPU time): DaCy large on libtorch tags DaNE test
+// (565 sentences) in about 290 CPU-seconds; DaCy medium in about 81 on
+// libtorch and 31 on ONNX Runtime, whose prepacked weights suit the small
+// matrices of one sentence per forward pass.
 package dacy
