@@ -70,7 +70,9 @@ func TestEncoderCheckpointErrors(t *testing.T) {
 		{"model type", func(c *HFEncoder, _ map[string]*Tensor) { c.ModelType = "gpt2" }, ErrUnsupported, `"gpt2"`},
 		{"heads", func(c *HFEncoder, _ map[string]*Tensor) { c.Heads = 3 }, nil, "num_attention_heads 3"},
 		{"eps", func(c *HFEncoder, _ map[string]*Tensor) { c.LayerNormEps = 0 }, nil, "layer_norm_eps"},
-		{"shape", func(_ *HFEncoder, sd map[string]*Tensor) { sd["encoder.layer.0.output.dense.weight"].Shape = []int{8, 4} },
+		{"shape", func(_ *HFEncoder, sd map[string]*Tensor) {
+			sd["encoder.layer.0.output.dense.weight"].Shape = []int{8, 4}
+		},
 			ErrShape, `"encoder.layer.0.output.dense.weight": wrong shape [8 4], want [4 8]`},
 		{"missing", func(_ *HFEncoder, sd map[string]*Tensor) { delete(sd, "embeddings.LayerNorm.bias") },
 			ErrMissingKey, `"embeddings.LayerNorm.bias"`},
