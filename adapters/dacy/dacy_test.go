@@ -251,18 +251,25 @@ func TestLoadHeadErrors(t *testing.T) {
 			dir := copyPackage(t, "testdata/tiny-bert")
 			tc.change(t, dir)
 			_, err := loadHead(dir)
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			if tc.sentinel != nil && !errors.Is(err, tc.sentinel) {
-				t.Errorf("got %v, want %v", err, tc.sentinel)
-			}
-			for _, s := range tc.mention {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not name %q", err, s)
-				}
-			}
+			wantError(t, err, tc.sentinel, tc.mention)
 		})
+	}
+}
+
+// wantError fails t unless err is an error that wraps sentinel (when not
+// nil) and names every string of mention.
+func wantError(t *testing.T, err, sentinel error, mention []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("got no error")
+	}
+	if sentinel != nil && !errors.Is(err, sentinel) {
+		t.Errorf("got %v, want %v", err, sentinel)
+	}
+	for _, s := range mention {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not name %q", err, s)
+		}
 	}
 }
 

@@ -106,17 +106,7 @@ func TestEncoderWeightsErrors(t *testing.T) {
 				}
 				return
 			}
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			if tc.sentinel != nil && !errors.Is(err, tc.sentinel) {
-				t.Errorf("got %v, want %v", err, tc.sentinel)
-			}
-			for _, s := range tc.mention {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not name %q", err, s)
-				}
-			}
+			wantError(t, err, tc.sentinel, tc.mention)
 		})
 	}
 }

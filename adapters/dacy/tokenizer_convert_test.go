@@ -1,7 +1,6 @@
 package dacy
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,14 +50,7 @@ func TestConvertTokenizerErrors(t *testing.T) {
 			dir := filepath.Join(copyPackage(t, filepath.Join("testdata", tc.pkg)), model)
 			tc.change(t, dir)
 			_, err := loadTokenizer(dir, 0)
-			if !errors.Is(err, tc.sentinel) {
-				t.Fatalf("got %v, want %v", err, tc.sentinel)
-			}
-			for _, s := range tc.mention {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not name %q", err, s)
-				}
-			}
+			wantError(t, err, tc.sentinel, tc.mention)
 		})
 	}
 }
