@@ -1,9 +1,15 @@
 package luke
 
 import (
+	"archive/zip"
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+
+	"github.com/nlpodyssey/gopickle/pytorch"
 )
 
 // The Hugging Face side of the model: reading a BERT or XLM-RoBERTa state
@@ -51,7 +57,8 @@ func BERTKey(key string) string {
 }
 
 // ReadStateDict reads a Hugging Face checkpoint, pytorch_model.bin (a
-// torch.save zip) or model.safetensors, chosen by the file name's suffix.
+// torch.save file, zip or legacy) or model.safetensors, chosen by the file
+// name's suffix.
 func ReadStateDict(file string) (map[string]*Tensor, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -70,8 +77,44 @@ func ReadStateDict(file string) (map[string]*Tensor, error) {
 		return nil, err
 	}
 	t, err := ReadTorchPickle(f, st.Size())
+	if errors.Is(err, zip.ErrFormat) {
+		t, err = readLegacyTorch(file)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return t, nil
 }
+
+// readLegacyTorch reads a state dict that torch.save wrote in the format
+// of PyTorch before 1.6 (or with _use_new_zipfile_serialization=False),
+// with gopickle's reader, whose panics on what it does not implement
+// become errors.
+func readLegacyTorch(file string) (t map[string]*Tensor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("legacy torch.save file: %w: %v", ErrUnsupported, r)
+		}
+	}()
+	// gopickle also tries a tar archive first, and loops on an empty one:
+	// check the legacy format's magic number before handing it the file.
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, len(legacyMagic))
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || !bytes.Equal(head, legacyMagic) {
+		return nil, errors.New("neither a torch.save zip file nor a legacy one (no magic number)")
+	}
+	obj, err := pytorch.Load(file)
+	if err != nil {
+		return nil, fmt.Errorf("legacy torch.save file: %w", err)
+	}
+	return stateDict(obj)
+}
+
+// legacyMagic is how torch.save's legacy format begins: the pickle
+// (protocol 2) of its magic number 0x1950a86a20f9469cfc6c.
+var legacyMagic = []byte{0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19}

@@ -95,6 +95,11 @@ func ReadTorchPickle(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data.pkl: %w", err)
 	}
+	return stateDict(obj)
+}
+
+// stateDict turns an unpickled state dict into tensors.
+func stateDict(obj any) (map[string]*Tensor, error) {
 	dict, ok := obj.(*types.OrderedDict)
 	if !ok {
 		return nil, fmt.Errorf("data.pkl holds %T, want a state dict (OrderedDict)", obj)

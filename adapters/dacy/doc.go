@@ -11,8 +11,8 @@
 //
 //   - EngineTorch, in a torch build of nerbench (-tags torch): libtorch
 //     through gotch runs transformer/model/pytorch_model.bin as released
-//     (BertModel or XLMRobertaModel state dict, checked tensor by tensor
-//     against config.json), with luke's BERT layers run on words only
+//     (BertModel or XLMRobertaModel state dict, in torch.save's zip or
+//     legacy format, checked tensor by tensor against config.json), with luke's BERT layers run on words only
 //     (luke.KindEncoder): RoBERTa's positions after the padding index,
 //     layer_norm_eps and the type vocabulary from config.json. The
 //     tokenizer is transformer/model/tokenizer.json or, when the package

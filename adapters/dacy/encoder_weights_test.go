@@ -12,8 +12,8 @@ import (
 )
 
 // Checks of the libtorch engine's weights against config.json, in every
-// build (reading and checking need no libtorch): each error names the file
-// and the field or tensor.
+// build (reading and checking need no libtorch): both torch.save formats
+// are read, and each error names the file and the field or tensor.
 func TestEncoderWeightsErrors(t *testing.T) {
 	const model = "transformer/model"
 	stateDict := func(t *testing.T, dir string, change func(sd map[string]*luke.Tensor)) {
@@ -53,6 +53,7 @@ func TestEncoderWeightsErrors(t *testing.T) {
 		mention  []string
 	}{
 		{"as released", func(t *testing.T, dir string) {}, nil, nil},
+		{"as released, legacy format", func(t *testing.T, dir string) {}, nil, nil},
 		{"roberta prefix", func(t *testing.T, dir string) {
 			stateDict(t, dir, func(sd map[string]*luke.Tensor) {
 				for k, v := range maps.Clone(sd) {
@@ -82,15 +83,34 @@ func TestEncoderWeightsErrors(t *testing.T) {
 		{"missing size", func(t *testing.T, dir string) {
 			configJSON(t, dir, `"intermediate_size": 64`, `"intermediate_size": 0`)
 		}, ErrMissing, []string{"config.json", "intermediate_size"}},
+		{"truncated legacy file", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, model, WeightsFile)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data[:len(data)/2], 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, []string{WeightsFile, "legacy torch.save file"}},
+		{"empty file", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, model, WeightsFile), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, []string{WeightsFile, "neither a torch.save zip file nor a legacy one"}},
 		{"not a torch file", func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, model, WeightsFile), []byte("not a zip"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, nil, []string{WeightsFile, "not a torch.save zip file"}},
+		}, nil, []string{WeightsFile, "neither a torch.save zip file nor a legacy one"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := copyPackage(t, "testdata/tiny-xlmr")
+			pkg := "testdata/tiny-xlmr" // torch.save's zip format
+			if strings.Contains(tc.name, "legacy") {
+				pkg = "testdata/tiny-bert" // its legacy format
+			}
+			dir := copyPackage(t, pkg)
 			tc.change(t, dir)
 			h, err := loadHead(dir)
 			if err != nil {

@@ -5,8 +5,11 @@ python3-srsly, python3-sentencepiece and python3-onnx:
 
     /usr/bin/python3 generate.py [path/to/ddt.train.conllu]
 
-    tiny-xlmr/   XLM-R architecture (SentencePiece Unigram, cased), random weights
-    tiny-bert/   BERT uncased (WordPiece), random weights
+    tiny-xlmr/   XLM-R architecture (SentencePiece Unigram, cased), random weights,
+                 pytorch_model.bin in torch.save's zip format (PyTorch >= 1.6)
+    tiny-bert/   BERT uncased (WordPiece), random weights, pytorch_model.bin in
+                 torch.save's legacy format (before 1.6): the releases' torch
+                 version is unknown, so the fixtures carry one of each
     oracle/      an NER head of width 4 whose decisions are known by
                  construction (no transformer weights; tests feed vectors)
 
@@ -184,7 +187,7 @@ def hf_config(model_type, vocab, pad):
     return c
 
 
-def write_transformer(d, c, seed, token_types, onnx=True):
+def write_transformer(d, c, seed, token_types, onnx=True, legacy=False):
     torch.manual_seed(seed)
     m = tinytrf.Model(c).eval()
     with torch.no_grad():
@@ -192,7 +195,9 @@ def write_transformer(d, c, seed, token_types, onnx=True):
             if "LayerNorm" not in n:
                 p.normal_(0, 0.3)
     json.dump(c, open(os.path.join(d, "transformer", "model", "config.json"), "w"), indent=2)
-    torch.save(m.state_dict(), os.path.join(d, "transformer", "model", "pytorch_model.bin"))
+    # legacy: the pre-1.6 format, which torch.save wrote before the zip one.
+    torch.save(m.state_dict(), os.path.join(d, "transformer", "model", "pytorch_model.bin"),
+               _use_new_zipfile_serialization=not legacy)
     if not onnx:
         return
     ids = torch.tensor([[0, 5, 6, 2], [0, 7, 2, c["pad_token_id"]]])
@@ -335,7 +340,7 @@ def bert(path, sentences, name="tiny-bert", size=None):
     if size:
         c.update(size)
         c["vocab_size"] = max(len(vocab), 32000)
-    write_transformer(d, c, 4, True)
+    write_transformer(d, c, 4, True, legacy=not size)
 
 
 def oracle(path):
