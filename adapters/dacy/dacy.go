@@ -30,9 +30,10 @@ var Types = []string{"LOC", "MISC", "ORG", "PER"}
 type Config struct {
 	// ONNXDir is the folder of the transformer's feature-extraction ONNX
 	// export (model.onnx, and tokenizer.json unless transformer/model has
-	// one); empty means <package>/transformer/onnx.
+	// one) that EngineORT runs; empty means <package>/transformer/onnx.
 	ONNXDir string `json:"onnx_dir,omitempty"`
-	// Threads is ONNX Runtime's intra-op thread count (0: its default).
+	// Threads is ONNX Runtime's intra-op thread count (0: its default);
+	// EngineTorch uses libtorch's (OMP_NUM_THREADS).
 	Threads int `json:"threads,omitempty"`
 	// Engine runs the transformer: EngineTorch (libtorch, on the released
 	// pytorch_model.bin) or EngineORT (ONNX Runtime, on the export in
