@@ -15,19 +15,21 @@ import (
 	"github.com/nerbench/nerbench/luke/train"
 )
 
-func cpuTime() time.Duration {
+// usage returns the process's CPU time and minor page faults so far.
+func usage() (time.Duration, int64) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
+		return 0, 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), ru.Minflt
 }
 
 // BenchmarkTrainStep times fine-tuning updates on the model and batches
 // that `reference_train.py bench DIR` wrote into $NERBENCH_TRAIN_BENCH and
 // reports them against PyTorch's time per update on the same batches
 // (make daluke-train-bench). Metrics: ms/update (wall), cpu-ms/update, the
-// share of it in the forward and backward pass and in AdamW, and
+// share of it in the forward and backward pass and in AdamW, minor page
+// faults per update (memory that libtorch gets fresh from the kernel), and
 // torch/go, PyTorch's time over Go's (above 1: Go is faster).
 func BenchmarkTrainStep(b *testing.B) {
 	dir := os.Getenv("NERBENCH_TRAIN_BENCH")
@@ -43,6 +45,7 @@ func BenchmarkTrainStep(b *testing.B) {
 		Batches     [][]int      `json:"batches"`
 		TorchWall   float64      `json:"torch_seconds_per_update"`
 		TorchCPU    float64      `json:"torch_cpu_seconds_per_update"`
+		TorchFaults float64      `json:"torch_minflt_per_update"`
 		TorchLosses []float64    `json:"losses"`
 	}
 	if err := json.Unmarshal(data, &f); err != nil {
@@ -80,7 +83,8 @@ func BenchmarkTrainStep(b *testing.B) {
 	n := len(f.Batches) - 2
 	b.ResetTimer()
 	var fwd, upd time.Duration
-	c0, w0 := cpuTime(), time.Now()
+	c0, f0 := usage()
+	w0 := time.Now()
 	for range b.N {
 		for s := 2; s < n+2; s++ {
 			a, u, _ := step(s)
@@ -89,13 +93,18 @@ func BenchmarkTrainStep(b *testing.B) {
 		}
 	}
 	wall := time.Since(w0).Seconds() / float64(b.N*n)
-	cpu := (cpuTime() - c0).Seconds() / float64(b.N*n)
+	c1, f1 := usage()
+	cpu := (c1 - c0).Seconds() / float64(b.N*n)
 	b.ReportMetric(1000*wall, "ms/update")
 	b.ReportMetric(1000*cpu, "cpu-ms/update")
+	b.ReportMetric(float64(f1-f0)/float64(b.N*n), "minflt/update")
 	b.ReportMetric(100*fwd.Seconds()/(fwd+upd).Seconds(), "%fwd+bwd")
 	b.ReportMetric(100*upd.Seconds()/(fwd+upd).Seconds(), "%adamw")
 	b.ReportMetric(f.TorchWall/wall, "torch/go-wall")
 	if f.TorchCPU > 0 {
 		b.ReportMetric(f.TorchCPU/cpu, "torch/go-cpu")
+	}
+	if f.TorchFaults > 0 {
+		b.ReportMetric(f.TorchFaults, "torch-minflt/update")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 
 	"github.com/nerbench/nerbench/luke"
@@ -20,7 +21,9 @@ type AdamW struct {
 	params map[string]*ts.Tensor
 	decay  map[string]bool
 	m, v   map[string]*ts.Tensor
-	steps  int
+	// detached aliases of params, which the updates write through
+	detached map[string]*ts.Tensor
+	steps    int
 }
 
 // NewAdamW makes an optimizer over params, whose tensors must require
@@ -32,7 +35,8 @@ func NewAdamW(params map[string]*ts.Tensor, cfg AdamWConfig) (o *AdamW, err erro
 			cfg.Beta1, cfg.Beta2, cfg.Eps, cfg.WeightDecay)
 	}
 	o = &AdamW{cfg: cfg, params: params, decay: map[string]bool{},
-		m: make(map[string]*ts.Tensor, len(params)), v: make(map[string]*ts.Tensor, len(params))}
+		m: make(map[string]*ts.Tensor, len(params)), v: make(map[string]*ts.Tensor, len(params)),
+		detached: make(map[string]*ts.Tensor, len(params))}
 	names := make([]string, 0, len(params))
 	for k := range params {
 		names = append(names, k)
@@ -45,6 +49,7 @@ func NewAdamW(params map[string]*ts.Tensor, cfg AdamWConfig) (o *AdamW, err erro
 	for _, k := range o.names {
 		o.m[k] = params[k].MustZerosLike(false)
 		o.v[k] = params[k].MustZerosLike(false)
+		o.detached[k] = params[k].MustDetach(false)
 	}
 	return o, nil
 }
@@ -70,41 +75,59 @@ func (o *AdamW) Step(lr float64) (err error) {
 	// The updates act on detached aliases of the parameters: in-place
 	// changes to a leaf that requires gradients are refused, and
 	// libtorch's no-grad mode is per OS thread, which a goroutine does
-	// not keep.
-	func() {
-		for _, k := range o.names {
-			p := o.params[k].MustDetach(false)
-			defer p.MustDrop()
-			g := o.params[k].MustGrad(false)
-			if !g.MustDefined() {
-				g.MustDrop()
-				continue
-			}
-			m, v := o.m[k], o.v[k]
-			m.MustMulScalar_(ts.FloatScalar(c.Beta1))
-			t := g.MustMulScalar(ts.FloatScalar(1-c.Beta1), false)
-			m.MustAdd_(t)
-			t.MustDrop()
-			v.MustMulScalar_(ts.FloatScalar(c.Beta2))
-			t = g.MustMul(g, false)
-			t.MustMulScalar_(ts.FloatScalar(1 - c.Beta2))
-			v.MustAdd_(t)
-			t.MustDrop()
-			denom := v.MustSqrt(false)
-			denom.MustAddScalar_(ts.FloatScalar(c.Eps))
-			t = m.MustDiv(denom, false)
-			t.MustMulScalar_(ts.FloatScalar(-size))
-			p.MustAdd_(t)
-			t.MustDrop()
-			denom.MustDrop()
-			if wd := c.WeightDecay; wd > 0 && o.decay[k] {
-				t = p.MustMulScalar(ts.FloatScalar(-lr*wd), false)
-				p.MustAdd_(t)
-				t.MustDrop()
-			}
-			g.MustDrop()
+	// not keep. Every in-place call goes through luke.InPlace, which frees
+	// the handle gotch's in-place methods replace (and leak, with the
+	// memory of the tensor behind it).
+	//
+	// The operations are those of transformers.AdamW, in its order of
+	// rounding, with two temporaries per parameter:
+	//
+	//	m.mul_(β1).add_(g, alpha=1-β1)
+	//	v.mul_(β2).addcmul_(g, g, value=1-β2)
+	//	p.addcdiv_(m, v.sqrt().add_(ε), value=-step)
+	//	p.add_(p, alpha=-lr·wd)
+	//
+	// gotch's addcmul_ and addcdiv_ take no value and its add_ no alpha,
+	// so the factors go into a temporary (s = (1-β2)·g, then s = -step·m)
+	// or into a one-element tensor that the product broadcasts.
+	if len(o.names) == 0 {
+		return nil
+	}
+	dev := o.params[o.names[0]].MustDevice()
+	one := func(v float64) *ts.Tensor {
+		t := ts.MustOfSlice([]float32{float32(v)})
+		if dev != gotch.CPU {
+			defer t.MustDrop()
+			return t.MustTo(dev, false)
 		}
-	}()
+		return t
+	}
+	b1c, decay := one(1-c.Beta1), one(-lr*c.WeightDecay)
+	defer b1c.MustDrop()
+	defer decay.MustDrop()
+	for _, k := range o.names {
+		g := o.params[k].MustGrad(false)
+		if !g.MustDefined() {
+			g.MustDrop()
+			continue
+		}
+		p, m, v := o.detached[k], o.m[k], o.v[k]
+		luke.InPlace(m, func() { m.MustMulScalar_(ts.FloatScalar(c.Beta1)) })
+		luke.InPlace(m, func() { m.MustAddcmul_(g, b1c) })
+		luke.InPlace(v, func() { v.MustMulScalar_(ts.FloatScalar(c.Beta2)) })
+		tmp := g.MustMulScalar(ts.FloatScalar(1-c.Beta2), false)
+		luke.InPlace(v, func() { v.MustAddcmul_(tmp, g) })
+		denom := v.MustSqrt(false)
+		luke.InPlace(denom, func() { denom.MustAddScalar_(ts.FloatScalar(c.Eps)) })
+		m.MustMulScalarOut(tmp, ts.FloatScalar(-size), false).MustDrop() // tmp = -step·m
+		luke.InPlace(p, func() { p.MustAddcdiv_(tmp, denom) })
+		if c.WeightDecay > 0 && o.decay[k] {
+			luke.InPlace(p, func() { p.MustAddcmul_(p, decay) })
+		}
+		tmp.MustDrop()
+		denom.MustDrop()
+		g.MustDrop()
+	}
 	return nil
 }
 
@@ -114,7 +137,7 @@ func (o *AdamW) ZeroGrad() (err error) {
 	for _, k := range o.names {
 		g := o.params[k].MustGrad(false)
 		if g.MustDefined() {
-			g.MustZero_()
+			luke.InPlace(g, g.MustZero_)
 		}
 		g.MustDrop()
 	}
@@ -169,7 +192,8 @@ func (o *AdamW) Close() error {
 	for _, k := range o.names {
 		o.m[k].MustDrop()
 		o.v[k].MustDrop()
+		o.detached[k].MustDrop()
 	}
-	o.m, o.v = nil, nil
+	o.m, o.v, o.detached = nil, nil, nil
 	return nil
 }

@@ -186,6 +186,7 @@ def bench(out, steps=20, threads=0, device="cpu", size="small"):
     size "base" is DaLUKE's base size (hidden 768, 12 layers); device
     "cuda" times the updates on the GPU."""
     import random
+    import resource
     import time
     global DEVICE
     DEVICE = device
@@ -229,18 +230,21 @@ def bench(out, steps=20, threads=0, device="cpu", size="small"):
     run(model, meta, exs, batches[:2], 1e-4, 0.0, 0.01, False, 1)
     if device == "cuda":
         torch.cuda.synchronize()
+    f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     t0, c0 = time.perf_counter(), time.process_time()
     losses = run(model, meta, exs, batches[2:], 1e-4, 0.0, 0.01, False, 1)
     if device == "cuda":
         torch.cuda.synchronize()
     sec, cpu = time.perf_counter() - t0, time.process_time() - c0
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
     with open(os.path.join(out, "bench.json"), "w") as f:
         json.dump({"examples": exs, "batches": batches, "torch_seconds_per_update": sec / steps,
                    "torch_cpu_seconds_per_update": cpu / steps,
+                   "torch_minflt_per_update": faults / steps,
                    "torch_threads": torch.get_num_threads(), "torch_version": torch.__version__,
                    "losses": losses}, f)
     print(f"PyTorch {torch.__version__} on {device}, {torch.get_num_threads()} threads: {sec / steps * 1000:.1f} ms per update, "
-          f"{cpu / steps * 1000:.1f} ms CPU time "
+          f"{cpu / steps * 1000:.1f} ms CPU time, {faults / steps:.0f} page faults "
           f"({steps / sec:.2f} updates/s), hidden {H}, {L} layers, batch 8")
 
 
