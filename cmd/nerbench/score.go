@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -232,17 +231,17 @@ func (o *scoreOptions) conllevalEngine() bool {
 	return (o.output == "conlleval" || o.output == "latex") && o.opts.Mode == seqeval.Default && !o.opts.Suffix
 }
 
-// readInput returns the input's bytes and name.
-func readInput(o *scoreOptions, file string) ([]byte, string, error) {
+// openInput opens the input for streaming and returns its name; close
+// closes it (a no-op for standard input).
+func openInput(o *scoreOptions, file string) (io.Reader, string, func(), error) {
 	if file == "-" {
-		b, err := io.ReadAll(o.out.In)
-		if err != nil {
-			return nil, "<stdin>", fmt.Errorf("read standard input: %w", err)
-		}
-		return b, "<stdin>", nil
+		return o.out.In, "<stdin>", func() {}, nil
 	}
-	b, err := os.ReadFile(file)
-	return b, file, err
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, file, nil, err
+	}
+	return f, file, func() { f.Close() }, nil
 }
 
 func runScore(ctx context.Context, o *scoreOptions) error {
@@ -250,6 +249,7 @@ func runScore(ctx context.Context, o *scoreOptions) error {
 	if err != nil {
 		return err
 	}
+	defer src.close()
 	if o.conllevalEngine() {
 		return scoreConlleval(ctx, o, src)
 	}
@@ -356,6 +356,7 @@ type scoreSource struct {
 	gold, pred []byte
 	gLine      int // line of gold (and of pred with one file)
 	pLine      int
+	closers    []func()
 }
 
 func openScoreSource(o *scoreOptions) (*scoreSource, error) {
@@ -365,36 +366,39 @@ func openScoreSource(o *scoreOptions) (*scoreSource, error) {
 	}
 	s := &scoreSource{}
 	if o.file != "" {
-		b, name, err := readInput(o, o.file)
+		in, name, closeIn, err := openInput(o, o.file)
 		if err != nil {
 			return nil, err
 		}
-		s.one = newConllReader(name, b, delim)
+		s.closers = append(s.closers, closeIn)
+		s.one = newStreamReader(name, in, delim)
 		return s, nil
 	}
 	if o.gold == "-" && o.pred == "-" {
 		return nil, flagErrorf("--gold and --pred cannot both be standard input")
 	}
-	gb, gname, err := readInput(o, o.gold)
+	gin, gname, closeG, err := openInput(o, o.gold)
 	if err != nil {
 		return nil, err
 	}
-	pb, pname, err := readInput(o, o.pred)
+	s.closers = append(s.closers, closeG)
+	pin, pname, closeP, err := openInput(o, o.pred)
 	if err != nil {
+		s.close()
 		return nil, err
 	}
-	s.g, s.p = newConllReader(gname, gb, delim), newConllReader(pname, pb, delim)
+	s.closers = append(s.closers, closeP)
+	s.g, s.p = newStreamReader(gname, gin, delim), newStreamReader(pname, pin, delim)
 	s.ga, s.pa = &alignedReader{r: s.g}, &alignedReader{r: s.p}
 	return s, nil
 }
 
-// lines returns an upper bound of the number of token lines.
-func (s *scoreSource) lines() int {
-	r := s.one
-	if r == nil {
-		r = s.g
+// close closes the input files.
+func (s *scoreSource) close() {
+	for _, c := range s.closers {
+		c()
 	}
-	return bytes.Count(r.data, []byte{'\n'}) + 1
+	s.closers = nil
 }
 
 func (s *scoreSource) name() string {
@@ -429,13 +433,16 @@ func (s *scoreSource) notes(w io.Writer) {
 // none, and a token in one file against a boundary or the end in the
 // other, or a different word, is an error naming both lines.
 func (s *scoreSource) next() (lineKind, error) {
-	if s.one != nil {
-		k, err := s.one.next(2)
-		if k == lineToken {
-			s.gold, s.pred, s.gLine, s.pLine = s.one.before, s.one.last, s.one.line, s.one.line
-		}
-		return k, err
+	if s.one == nil {
+		return s.nextAligned()
 	}
+	k, err := s.one.next(2)
+	s.gold, s.pred, s.gLine, s.pLine = s.one.before, s.one.last, s.one.line, s.one.line
+	return k, err
+}
+
+// nextAligned is next for two files.
+func (s *scoreSource) nextAligned() (lineKind, error) {
 	gk, err := s.ga.next()
 	if err != nil {
 		return 0, err
@@ -528,10 +535,14 @@ func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sen
 	in := &sentences{}
 	in.goldFile, _ = src.place(true)
 	in.predFile, _ = src.place(false)
-	intern := map[string]string{}
-	str := func(b []byte) string {
-		if s, ok := intern[string(b)]; ok {
-			return s
+	// The tags are read into ids of distinct tags (4 bytes a word, cheap
+	// to grow), and the string slices are made once at the end, at their
+	// final size.
+	ids := map[string]int32{}
+	var names []string
+	id := func(b []byte) int32 {
+		if k, ok := ids[string(b)]; ok {
+			return k
 		}
 		s := string(b)
 		t := s
@@ -543,20 +554,19 @@ func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sen
 				t = "B-" + t
 			}
 		}
-		intern[s] = t
-		return t
+		k := int32(len(names))
+		ids[s] = k
+		names = append(names, t)
+		return k
 	}
-	// One line per token at most: room for all of them at once, since
-	// growing slices of strings costs more than the reading.
-	lines := src.lines()
-	gAll, pAll := make([]string, 0, lines), make([]string, 0, lines)
+	var gIDs, pIDs []int32
+	var lens []int
 	start := 0
 	flush := func() {
-		if len(gAll) > start {
-			in.gold = append(in.gold, gAll[start:len(gAll):len(gAll)])
-			in.pred = append(in.pred, pAll[start:len(pAll):len(pAll)])
+		if len(gIDs) > start {
+			lens = append(lens, len(gIDs)-start)
 		}
-		start = len(gAll)
+		start = len(gIDs)
 	}
 	for n := 0; ; n++ {
 		if n&0xffff == 0 {
@@ -575,19 +585,24 @@ func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sen
 			flush()
 			continue
 		}
-		if len(gAll) == start {
+		if len(gIDs) == start {
 			in.goldLine = append(in.goldLine, src.gLine)
 			in.predLine = append(in.predLine, src.pLine)
 		}
-		gAll = append(gAll, str(src.gold))
-		pAll = append(pAll, str(src.pred))
+		gIDs = append(gIDs, id(src.gold))
+		pIDs = append(pIDs, id(src.pred))
 	}
 	flush()
-	// The sentences alias gAll and pAll, which may have moved as they grew:
-	// re-slice them from the final arrays.
+	gAll, pAll := make([]string, len(gIDs)), make([]string, len(pIDs))
+	for i, k := range gIDs {
+		gAll[i] = names[k]
+	}
+	for i, k := range pIDs {
+		pAll[i] = names[k]
+	}
+	in.gold, in.pred = make([][]string, len(lens)), make([][]string, len(lens))
 	off := 0
-	for i := range in.gold {
-		n := len(in.gold[i])
+	for i, n := range lens {
 		in.gold[i] = gAll[off : off+n : off+n]
 		in.pred[i] = pAll[off : off+n : off+n]
 		off += n
