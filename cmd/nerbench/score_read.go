@@ -24,15 +24,16 @@ import (
 // per line. The fields of a line are slices of that buffer, valid until
 // the next call of next.
 type conllReader struct {
-	name  string
-	src   io.Reader // nil once the input is exhausted (or for in-memory input)
-	buf   []byte    // the read buffer; data is buf[:len(data)]
-	data  []byte    // the bytes read so far and still in buf
-	pos   int       // start of the next line in data
-	line  int
-	delim *regexp.Regexp // nil for the single space
-	ncol  int            // conlleval.pl's $nbrOfFeatures: fields-1, -1 before the first
-	cr    int            // first line ending in a carriage return, 0 when none
+	name    string
+	src     io.Reader // nil once the input is exhausted (or for in-memory input)
+	readErr error     // the error that ended the input, returned after its last whole line
+	buf     []byte    // the read buffer; data is buf[:len(data)]
+	data    []byte    // the bytes read so far and still in buf
+	pos     int       // start of the next line in data
+	line    int
+	delim   *regexp.Regexp // nil for the single space
+	ncol    int            // conlleval.pl's $nbrOfFeatures: fields-1, -1 before the first
+	cr      int            // first line ending in a carriage return, 0 when none
 
 	// The fields of the current line: their number, the first, the
 	// last and the one before.
@@ -69,12 +70,12 @@ const (
 	lineToken
 )
 
-// fill moves the unread bytes to the front of the buffer and reads one
-// more block after them (growing the buffer when the unread bytes fill
-// it). At the end of the input it sets r.src to nil.
-func (r *conllReader) fill() error {
+// fill moves the unread bytes to the front of the buffer and fills the
+// rest of it (growing it first when the unread bytes take more than half
+// of it). At the end of the input it sets r.src to nil.
+func (r *conllReader) fill() {
 	rest := len(r.data) - r.pos
-	if r.buf == nil || rest+readBlock/2 > len(r.buf) {
+	if len(r.buf)-rest < max(1, readBlock/2) {
 		nb := make([]byte, max(readBlock, 2*rest+readBlock))
 		copy(nb, r.data[r.pos:])
 		r.buf = nb
@@ -83,16 +84,17 @@ func (r *conllReader) fill() error {
 	}
 	r.pos = 0
 	r.sp, r.spFrom, r.spTo = r.sp[:0], 0, 0 // the positions moved
-	n, err := io.ReadAtLeast(r.src, r.buf[rest:], 1)
+	// Fill the buffer, so that a source of small reads (a pipe) costs no
+	// more scans of a partial line than a file.
+	n, err := io.ReadFull(r.src, r.buf[rest:])
 	r.data = r.buf[:rest+n]
 	switch {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
 		r.src = nil
 	case err != nil:
-		r.src = nil
-		return fmt.Errorf("read %s: %w", r.name, err)
+		// The lines read before the error are read first.
+		r.src, r.readErr = nil, fmt.Errorf("read %s: %w", r.name, err)
 	}
-	return nil
 }
 
 // next reads a line. A line with no fields (empty, or only delimiters) or
@@ -156,6 +158,9 @@ func (r *conllReader) nextLine(minFields int) (lineKind, error) {
 			break
 		}
 		if r.src == nil {
+			if r.readErr != nil {
+				return 0, r.readErr
+			}
 			// The last line, without a newline.
 			if r.pos >= len(r.data) {
 				return lineEOF, nil
@@ -167,9 +172,7 @@ func (r *conllReader) nextLine(minFields int) (lineKind, error) {
 			}
 			break
 		}
-		if err := r.fill(); err != nil {
-			return 0, err
-		}
+		r.fill()
 	}
 	r.line++
 	if r.cr == 0 && len(ln) > 0 && ln[len(ln)-1] == '\r' {
