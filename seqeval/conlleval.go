@@ -272,7 +272,7 @@ func (c *Conlleval) TokenBytes(gold, pred []byte) error {
 	if !gok || !pok || c.err != nil {
 		return c.tokenSlow(gold, pred)
 	}
-	c.token(&c.tags[gi], &c.tags[pi])
+	c.step(&c.tags[gi], &c.tags[pi], 1)
 	return nil
 }
 
@@ -292,17 +292,8 @@ func (c *Conlleval) tokenSlow(gold, pred []byte) error {
 		c.err = fmt.Errorf("predicted %w", err)
 		return c.err
 	}
-	c.token(&c.tags[gi], &c.tags[pi])
+	c.step(&c.tags[gi], &c.tags[pi], 1)
 	return nil
-}
-
-// token counts a word line. It branches on nothing that depends on the
-// tags (b2i compiles to a flag), since such branches are mispredicted.
-func (c *Conlleval) token(g, p *conllTag) {
-	c.lowerCase += b2i(g.lower) + b2i(p.lower)
-	c.correctTags += b2i(g.key == p.key)
-	c.tokens++
-	c.step(g, p)
 }
 
 // Token adds a word line with its gold and predicted tag. It returns an
@@ -316,11 +307,16 @@ func (c *Conlleval) Token(gold, pred string) error {
 // line that is not a token.
 func (c *Conlleval) Boundary() {
 	c.init()
-	c.step(&outsideTag, &outsideTag)
+	c.step(&outsideTag, &outsideTag, 0)
 }
 
-// step is one iteration of conlleval.pl's main loop.
-func (c *Conlleval) step(g, p *conllTag) {
+// step is one iteration of conlleval.pl's main loop, for a word line
+// (word 1) or a boundary (word 0). It branches on nothing that depends on
+// the tags (b2i compiles to a flag), since such branches are mispredicted.
+func (c *Conlleval) step(g, p *conllTag, word int) {
+	c.tokens += word
+	c.lowerCase += b2i(g.lower) + b2i(p.lower)
+	c.correctTags += b2i(g.key == p.key) & word
 	pg, pp := &c.prevGold, &c.prevPred
 	bg, bp := &conllBounds[pg.cls<<3|g.cls], &conllBounds[pp.cls<<3|p.cls]
 	dg, dp := b2i(pg.typ != g.typ), b2i(pp.typ != p.typ)

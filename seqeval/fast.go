@@ -167,17 +167,34 @@ type chunkState struct {
 	begin   int
 }
 
-// step is one iteration of appendDefault's loop.
+// step is one iteration of appendDefault's loop, with the chunk rules
+// read from seqBounds: the only branch on the tags is the one that appends
+// an entity.
 func (c *chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) []Entity {
-	if endOfChunk(c.prevCls, cls, c.prevTyp, typ) {
+	b := &seqBounds[c.prevCls<<3|cls]
+	d := b2i(c.prevTyp != typ)
+	if b.end[d] {
 		dst = append(dst, Entity{Type: types[c.prevTyp], Start: c.begin, End: i})
 	}
-	if startOfChunk(c.prevCls, cls, c.prevTyp, typ) {
-		c.begin = i
-	}
+	c.begin += (i - c.begin) * b2i(b.start[d])
 	c.prevCls, c.prevTyp = cls, typ
 	return dst
 }
+
+// seqBounds holds endOfChunk and startOfChunk for every pair of classes
+// (previous<<3 | current), for the same type ([0]) and for different
+// types ([1]).
+var seqBounds = func() (t [64]struct{ end, start [2]bool }) {
+	for prev := range byte(8) {
+		for cur := range byte(8) {
+			for d := range int32(2) {
+				t[prev<<3|cur].end[d] = endOfChunk(prev, cur, 0, d)
+				t[prev<<3|cur].start[d] = startOfChunk(prev, cur, 0, d)
+			}
+		}
+	}
+	return t
+}()
 
 // noType is an id that equals no type: appendDefault's prevType "" at the
 // start of a sentence (no tag has the type "", which reads as "_").
@@ -194,50 +211,48 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 	firstG, firstP := -1, -1 // the first unknown tag of each side
 	gs := chunkState{prevCls: clsO, prevTyp: noType}
 	ps := gs
+	// Counts by flags, not branches (b2i compiles to a flag): branches on
+	// the tags are mispredicted.
+	var correct, conll, tp, tn, fp, fn int
 	for j := range gold {
 		gi := f.lookup(s, 0, gold[j])
 		pi := f.lookup(s, 1, pred[j])
 		g, p := &f.infos[gi], &f.infos[pi]
-		if g.lower {
-			rep.GoldCase++
-		}
-		if p.lower {
-			rep.PredCase++
-		}
-		if g.unknown {
-			rep.GoldUnknown++
-			if firstG < 0 {
-				firstG = j
+		rep.GoldCase += b2i(g.lower)
+		rep.PredCase += b2i(p.lower)
+		if g.unknown || p.unknown {
+			if g.unknown {
+				rep.GoldUnknown++
+				if firstG < 0 {
+					firstG = j
+				}
+			}
+			if p.unknown {
+				rep.PredUnknown++
+				if firstP < 0 {
+					firstP = j
+				}
 			}
 		}
-		if p.unknown {
-			rep.PredUnknown++
-			if firstP < 0 {
-				firstP = j
-			}
-		}
-		switch {
-		case g.acc == p.acc:
-			r.CorrectTags++
-			if g.accO {
-				tc.TN++
-			} else {
-				tc.TP++
-			}
-		case !p.accO:
-			tc.FP++
-		default:
-			tc.FN++
-		}
-		if g.conll == p.conll {
-			r.conllCorrectTags++
-		}
+		eq, gO, pO := b2i(g.acc == p.acc), b2i(g.accO), b2i(p.accO)
+		correct += eq
+		tn += eq & gO
+		tp += eq &^ gO
+		fp += (1 ^ eq) &^ pO
+		fn += (1 ^ eq) & pO
+		conll += b2i(g.conll == p.conll)
 		if !s.opts.CountsOnly {
 			s.conf.counts[g.label][p.label]++
 		}
 		s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
 		s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
 	}
+	r.CorrectTags += correct
+	r.conllCorrectTags += conll
+	tc.TP += tp
+	tc.TN += tn
+	tc.FP += fp
+	tc.FN += fn
 	if rep.FirstUnknown == "" && (firstG >= 0 || firstP >= 0) {
 		// The general path reads the gold sentence before the predicted one.
 		te := &TagError{Side: "gold", Sentence: i, Word: firstG, Reason: "seems not to be NE tag"}

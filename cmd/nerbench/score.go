@@ -354,8 +354,6 @@ type scoreSource struct {
 	g, p       *conllReader // --gold, --pred
 	ga, pa     *alignedReader
 	gold, pred []byte
-	gLine      int // line of gold (and of pred with one file)
-	pLine      int
 	closers    []func()
 }
 
@@ -437,7 +435,7 @@ func (s *scoreSource) next() (lineKind, error) {
 		return s.nextAligned()
 	}
 	k, err := s.one.next(2)
-	s.gold, s.pred, s.gLine, s.pLine = s.one.before, s.one.last, s.one.line, s.one.line
+	s.gold, s.pred = s.one.before, s.one.last
 	return k, err
 }
 
@@ -460,7 +458,7 @@ func (s *scoreSource) nextAligned() (lineKind, error) {
 	if s.g.n >= 2 && s.p.n >= 2 && string(s.g.first) != string(s.p.first) {
 		return 0, fmt.Errorf("%s:%d and %s:%d: misaligned: word %q in gold, %q in predictions", s.g.name, s.g.line, s.p.name, s.p.line, s.g.first, s.p.first)
 	}
-	s.gold, s.pred, s.gLine, s.pLine = s.g.last, s.p.last, s.g.line, s.p.line
+	s.gold, s.pred = s.g.last, s.p.last
 	return lineToken, nil
 }
 
@@ -586,8 +584,10 @@ func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sen
 			continue
 		}
 		if len(gIDs) == start {
-			in.goldLine = append(in.goldLine, src.gLine)
-			in.predLine = append(in.predLine, src.pLine)
+			_, gl := src.place(true)
+			_, pl := src.place(false)
+			in.goldLine = append(in.goldLine, gl)
+			in.predLine = append(in.predLine, pl)
 		}
 		gIDs = append(gIDs, id(src.gold))
 		pIDs = append(pIDs, id(src.pred))
