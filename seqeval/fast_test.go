@@ -74,3 +74,37 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreAllocsPerToken requires Score to allocate as many times on a
+// corpus four times as large: nothing per token or per sentence, only the
+// buffers and result slices made once per call (whose sizes grow instead)
+// and once per distinct tag.
+// It covers the fast path and the general one, with and without
+// CountsOnly.
+func TestScoreAllocsPerToken(t *testing.T) {
+	// The large corpus is the small one four times over, so that both hold
+	// the same distinct tags, which are allocated once each.
+	g1, p1 := benchCorpus(5_000)
+	var g4, p4 [][]string
+	for range 4 {
+		g4, p4 = append(g4, g1...), append(p4, p1...)
+	}
+	for _, general := range []bool{false, true} {
+		for _, o := range []Options{{}, {CountsOnly: true}} {
+			score := Score
+			if general {
+				score = scoreGeneral
+			}
+			allocs := func(gold, pred [][]string) float64 {
+				return testing.AllocsPerRun(3, func() {
+					if _, err := score(gold, pred, o); err != nil {
+						t.Fatal(err)
+					}
+				})
+			}
+			if a1, a4 := allocs(g1, p1), allocs(g4, p4); a4 > a1 {
+				t.Errorf("general path %v, %+v: %v allocations for 20,000 tokens, %v for 5,000: want no more", general, o, a4, a1)
+			}
+		}
+	}
+}

@@ -238,7 +238,7 @@ type scorer struct {
 	conf    confusionBuilder
 
 	fast       fastTags // interned tags of the fast path
-	countCache [8]struct {
+	countCache [32]struct {
 		typ string
 		c   *typeCounts
 	}
@@ -307,6 +307,17 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	s.goldEnt = make([]Entity, 0, ng+8)
 	s.predEnt = make([]Entity, 0, np+8)
 	s.match.matches = make([]Match, 0, ng+np+8)
+	if !opts.CountsOnly {
+		// The matcher's per-sentence buffers, at their largest size: a
+		// sentence has no more entities than words on each side, and two
+		// sets of disjoint spans no more overlapping pairs than both hold.
+		longest := 0
+		for i := range gold {
+			longest = max(longest, len(gold[i]))
+		}
+		s.match.gUsed, s.match.pUsed = make([]bool, 0, longest), make([]bool, 0, longest)
+		s.match.cands = make([]candidate, 0, 2*longest)
+	}
 	s.gOff = make([]int, 0, len(gold)+1)
 	s.pOff = make([]int, 0, len(gold)+1)
 	s.gOff = append(s.gOff, 0)
@@ -455,7 +466,7 @@ func (s *scorer) truePositives(g, p []Entity) {
 func (s *scorer) count(typ string) *typeCounts {
 	// Types mostly share their bytes with an interned name: a small cache
 	// keyed by the address saves the map lookup.
-	k := &s.countCache[(uintptr(unsafe.Pointer(unsafe.StringData(typ)))>>3)&7]
+	k := &s.countCache[uint64(uintptr(unsafe.Pointer(unsafe.StringData(typ))))*0x9e3779b97f4a7c15>>59]
 	if k.c != nil && unsafe.StringData(k.typ) == unsafe.StringData(typ) && len(k.typ) == len(typ) {
 		return k.c
 	}

@@ -203,3 +203,36 @@ func TestConllReaderReadError(t *testing.T) {
 		t.Errorf("got %v, want %v", kinds, want)
 	}
 }
+
+// TestScoreBlocks requires every output of `nerbench score` on a file of
+// many blocks to be the same whatever the block size of the reader.
+func TestScoreBlocks(t *testing.T) {
+	defer func(b int) { readBlock = b }(readBlock)
+	rng := rand.New(rand.NewPCG(15, 5))
+	tags := []string{"O", "O", "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-MISC", "I-ORG"}
+	var b strings.Builder
+	for i := range 4000 {
+		if rng.IntN(20) == 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "w%d %s %s\n", i, tags[rng.IntN(len(tags))], tags[rng.IntN(len(tags))])
+	}
+	in := b.String()
+	for _, output := range []string{"conlleval", "seqeval", "json"} {
+		readBlock = 1 << 18
+		want, _, err := scoreRun(t, "-", in, scoreOptions{output: output})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, block := range []int{13, 4096} {
+			readBlock = block
+			got, _, err := scoreRun(t, "-", in, scoreOptions{output: output})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("--output %s, block %d: got\n%s\nwant (one block)\n%s", output, block, got, want)
+			}
+		}
+	}
+}
