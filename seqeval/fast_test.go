@@ -60,6 +60,13 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
 			t.Fatalf("corpus %d %+v: fast path differs (-general +fast):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
 		}
+		// The bound that sizes the entity buffers holds.
+		for i := range gold {
+			if len(want.Gold[i]) > defaultStarts(gold[i]) || len(want.Pred[i]) > defaultStarts(pred[i]) {
+				t.Fatalf("corpus %d sentence %d: %d and %d entities, more than defaultStarts %d and %d:\ngold %q\npred %q",
+					k, i, len(want.Gold[i]), len(want.Pred[i]), defaultStarts(gold[i]), defaultStarts(pred[i]), gold[i], pred[i])
+			}
+		}
 		// CountsOnly, on either path, changes nothing but the lists it skips.
 		o.CountsOnly = true
 		want.Gold, want.Pred, want.Errors, want.ErrorTotal, want.Matches, want.Confusion = nil, nil, nil, ErrorCounts{}, nil, Confusion{}

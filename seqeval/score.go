@@ -286,13 +286,24 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	if opts.NoMisc || len(opts.Map) > 0 || opts.Scheme == IO {
 		s.acc = make(map[string]string)
 	}
-	// Every entity has a word whose tag is not O: room for that many, so
-	// that the buffers never grow (growing them costs more than counting).
+	// Room for every entity, so that the buffers never grow (growing them
+	// costs more than counting): every entity starts at a word whose tag
+	// is not O, and on the fast path (seqeval's default rules on prefix
+	// tags) at a tag that differs from the one before or whose prefix
+	// always starts a chunk again (B, E, S, or b, e, s before upper-casing).
+	// The bound only sizes buffers: a wrong one would cost a reallocation,
+	// never a result.
 	ng, np := 0, 0
+	fast := opts.fastPath()
 	for i := range gold {
 		if opts.CountsOnly {
 			// Entities are dropped after each sentence: room for one.
 			ng, np = max(ng, len(gold[i])), max(np, len(gold[i]))
+			continue
+		}
+		if fast {
+			ng += defaultStarts(gold[i])
+			np += defaultStarts(pred[i])
 			continue
 		}
 		for j := range gold[i] {
@@ -322,7 +333,7 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	s.pOff = make([]int, 0, len(gold)+1)
 	s.gOff = append(s.gOff, 0)
 	s.pOff = append(s.pOff, 0)
-	if opts.fastPath() {
+	if fast {
 		s.fast.init()
 		for i := range gold {
 			for _, t := range gold[i] {
@@ -410,6 +421,21 @@ func (s *scorer) sentence(i int, gold, pred []string) error {
 	}
 	s.finishSentence(i, g0, p0)
 	return nil
+}
+
+// defaultStarts bounds the number of entities of a sentence under
+// seqeval's default rules on prefix tags: the tags other than O that
+// differ from the tag before or begin with B, E, S, b, e or s (the classes
+// that start a chunk after a tag of their own class and type).
+func defaultStarts(tags []string) int {
+	n, prev := 0, ""
+	for _, t := range tags {
+		if t != "O" && (t != prev || t == "" || t[0] == 'B' || t[0] == 'E' || t[0] == 'S' || t[0] == 'b' || t[0] == 'e' || t[0] == 's') {
+			n++
+		}
+		prev = t
+	}
+	return n
 }
 
 // emptyTag returns the error of the general path for a sentence with an
