@@ -22,7 +22,9 @@ type tagInfo struct {
 }
 
 // fastTags interns tags: an open-addressing table from tag string to an
-// index in infos, with the last tag of each side remembered.
+// index in infos, with the last tag of each side remembered, and in front
+// of both a cache per side of the tags of up to 8 bytes, keyed by integers
+// (shortKey) so that the common tags are found without comparing strings.
 type fastTags struct {
 	keys  []string
 	idx   []int32
@@ -30,6 +32,11 @@ type fastTags struct {
 	infos []tagInfo
 	last  [2]string
 	lastI [2]int32
+	short [2][32]struct {
+		key uint64 // shortKey of a tag of up to 8 bytes
+		n   int32  // its length
+		id  int32  // its index + 1, 0 for an empty slot
+	}
 
 	typeIDs map[string]int32
 	types   []string
@@ -63,6 +70,41 @@ func (f *fastTags) init() {
 // lookup returns the index of tag's info for side (0 gold, 1 predicted),
 // reading the tag the first time.
 func (f *fastTags) lookup(s *scorer, side int, tag string) int32 {
+	// A tag of up to 8 bytes is found by one comparison of integers.
+	key, ok := shortKey(tag)
+	n := int32(len(tag))
+	slot := &f.short[side][(key+uint64(n))*0x9e3779b97f4a7c15>>59]
+	if ok && slot.id > 0 && slot.key == key && slot.n == n {
+		return slot.id - 1
+	}
+	id := f.lookupString(s, side, tag)
+	if ok {
+		slot.key, slot.n, slot.id = key, n, id+1
+	}
+	return id
+}
+
+// shortKey returns, for a tag of up to 8 bytes, a number that only that
+// tag has among the tags of its length: its bytes read as two words of
+// four that overlap (4 to 8 bytes), or three of its bytes (1 to 3 bytes),
+// which are then all of them. It returns false for a longer tag.
+func shortKey(s string) (uint64, bool) {
+	n := len(s)
+	switch {
+	case n > 8:
+		return 0, false
+	case n >= 4:
+		lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+		return lo | hi<<32, true
+	case n > 0:
+		return uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16, true
+	}
+	return 0, true
+}
+
+// lookupString is lookup by the string.
+func (f *fastTags) lookupString(s *scorer, side int, tag string) int32 {
 	if f.lastI[side] >= 0 && tag == f.last[side] {
 		return f.lastI[side]
 	}

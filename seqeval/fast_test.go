@@ -115,3 +115,34 @@ func TestScoreAllocsPerToken(t *testing.T) {
 		}
 	}
 }
+
+// TestShortKey requires shortKey and the length to tell apart every tag of
+// up to 8 bytes over a small alphabet (all 9,841 of them), and to refuse
+// longer ones.
+func TestShortKey(t *testing.T) {
+	type id struct {
+		key uint64
+		n   int
+	}
+	seen := map[id]string{}
+	var walk func(s string)
+	walk = func(s string) {
+		k, ok := shortKey(s)
+		if !ok {
+			t.Fatalf("shortKey(%q): refused, want a key", s)
+		}
+		if prev, dup := seen[id{k, len(s)}]; dup {
+			t.Fatalf("shortKey(%q) = shortKey(%q) = %#x", s, prev, k)
+		}
+		seen[id{k, len(s)}] = s
+		if len(s) < 8 {
+			for _, c := range []byte("B-\xff") {
+				walk(s + string([]byte{c}))
+			}
+		}
+	}
+	walk("")
+	if _, ok := shortKey("B-PERSONS"); ok {
+		t.Error("shortKey accepted a tag of 9 bytes")
+	}
+}
