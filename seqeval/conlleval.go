@@ -1,6 +1,7 @@
 package seqeval
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"sort"
@@ -54,6 +55,10 @@ type Conlleval struct {
 
 	names []string     // tags as written, by index
 	cache [2][16]int32 // per side, recent tag indices + 1 by a hash of the tag
+	short [2][32]struct {
+		key uint64 // a tag of up to 7 bytes and its length (shortKey)
+		id  int32  // its index + 1, 0 for an empty slot
+	}
 
 	tokens, correctTags        int
 	nGold, nFound, nCorrect    int
@@ -207,10 +212,38 @@ func (c *Conlleval) lookup(tag []byte) (int32, error) {
 	return id, nil
 }
 
-// cached returns the index of tag on side (0 gold, 1 predicted) through a
-// small direct-mapped cache in front of the map, which spares the map
-// lookup on nearly every word: a corpus has few distinct tags.
+// shortID returns the index of a tag of up to 7 bytes that is a slice of
+// a larger buffer (cap(tag) >= 8, as the tags of a line read from a file
+// are) from a cache looked up with one comparison of integers: the tag and
+// the bytes after it are read as one word, masked to the tag and keyed
+// with its length, which identifies the tag exactly. It returns false when
+// the tag is not in that cache.
+func (c *Conlleval) shortID(side int, tag []byte) (int32, bool) {
+	n := len(tag)
+	if n >= 8 || cap(tag) < 8 {
+		return 0, false
+	}
+	key := binary.LittleEndian.Uint64(tag[:8])&(uint64(1)<<(8*n)-1) | uint64(n)<<56
+	slot := &c.short[side][key*0x9e3779b97f4a7c15>>59]
+	return slot.id - 1, slot.id > 0 && slot.key == key
+}
+
+// cached returns the index of tag on side (0 gold, 1 predicted), and puts
+// a short tag into the cache of shortID.
 func (c *Conlleval) cached(side int, tag []byte) (int32, error) {
+	id, err := c.cachedHash(side, tag)
+	if n := len(tag); err == nil && n < 8 && cap(tag) >= 8 {
+		key := binary.LittleEndian.Uint64(tag[:8])&(uint64(1)<<(8*n)-1) | uint64(n)<<56
+		slot := &c.short[side][key*0x9e3779b97f4a7c15>>59]
+		slot.key, slot.id = key, id+1
+	}
+	return id, err
+}
+
+// cachedHash returns the index of tag on side (0 gold, 1 predicted)
+// through a small direct-mapped cache in front of the map, which spares
+// the map lookup on nearly every word: a corpus has few distinct tags.
+func (c *Conlleval) cachedHash(side int, tag []byte) (int32, error) {
 	h := len(tag)
 	if h > 0 {
 		h = h*7 + int(tag[0])*3 + int(tag[h-1])
@@ -234,6 +267,17 @@ func (c *Conlleval) cached(side int, tag []byte) (int32, error) {
 
 // TokenBytes is Token for tags given as bytes; it does not keep them.
 func (c *Conlleval) TokenBytes(gold, pred []byte) error {
+	gi, gok := c.shortID(0, gold)
+	pi, pok := c.shortID(1, pred)
+	if !gok || !pok || c.err != nil {
+		return c.tokenSlow(gold, pred)
+	}
+	c.step(&c.tags[gi], &c.tags[pi], 1)
+	return nil
+}
+
+// tokenSlow is TokenBytes for tags not in the cache of shortID.
+func (c *Conlleval) tokenSlow(gold, pred []byte) error {
 	if c.err != nil {
 		return c.err
 	}
@@ -248,25 +292,8 @@ func (c *Conlleval) TokenBytes(gold, pred []byte) error {
 		c.err = fmt.Errorf("predicted %w", err)
 		return c.err
 	}
-	g, p := &c.tags[gi], &c.tags[pi]
-	if g.lower || p.lower {
-		c.countLower(g, p)
-	}
-	if g.key == p.key {
-		c.correctTags++
-	}
-	c.tokens++
-	c.step(*g, *p)
+	c.step(&c.tags[gi], &c.tags[pi], 1)
 	return nil
-}
-
-func (c *Conlleval) countLower(g, p *conllTag) {
-	if g.lower {
-		c.lowerCase++
-	}
-	if p.lower {
-		c.lowerCase++
-	}
 }
 
 // Token adds a word line with its gold and predicted tag. It returns an
@@ -280,37 +307,58 @@ func (c *Conlleval) Token(gold, pred string) error {
 // line that is not a token.
 func (c *Conlleval) Boundary() {
 	c.init()
-	c.step(outsideTag, outsideTag)
+	c.step(&outsideTag, &outsideTag, 0)
 }
 
-// step is one iteration of conlleval.pl's main loop.
-func (c *Conlleval) step(g, p conllTag) {
-	endG := conllEnd(c.prevGold, g)
-	endP := conllEnd(c.prevPred, p)
-	if c.inCorrect {
-		if endG && endP && c.prevPred.typ == c.prevGold.typ {
-			c.inCorrect = false
-			c.nCorrect++
-			c.types[c.prevGold.typ].correct++
-		} else if endG != endP || p.typ != g.typ {
-			c.inCorrect = false
+// step is one iteration of conlleval.pl's main loop, for a word line
+// (word 1) or a boundary (word 0). It branches on nothing that depends on
+// the tags (b2i compiles to a flag), since such branches are mispredicted.
+func (c *Conlleval) step(g, p *conllTag, word int) {
+	c.tokens += word
+	c.lowerCase += b2i(g.lower) + b2i(p.lower)
+	c.correctTags += b2i(g.key == p.key) & word
+	pg, pp := &c.prevGold, &c.prevPred
+	bg, bp := &conllBounds[pg.cls<<3|g.cls], &conllBounds[pp.cls<<3|p.cls]
+	dg, dp := b2i(pg.typ != g.typ), b2i(pp.typ != p.typ)
+	endG, endP := b2i(bg.end[dg]), b2i(bp.end[dp])
+	startG, startP := b2i(bg.start[dg]), b2i(bp.start[dp])
+	// conlleval.pl: a correct chunk open on both sides closes, counted,
+	// when both end together with the same type, and is dropped when only
+	// one ends or the types differ.
+	in := b2i(c.inCorrect)
+	closed := in & endG & endP & b2i(pp.typ == pg.typ)
+	keep := in &^ closed &^ (endG ^ endP | b2i(p.typ != g.typ))
+	c.nCorrect += closed
+	c.types[pg.typ].correct += closed
+	c.inCorrect = keep|startG&startP&b2i(p.typ == g.typ) != 0
+	c.nGold += startG
+	c.types[g.typ].gold += startG
+	c.nFound += startP
+	c.types[p.typ].found += startP
+	c.prevGold, c.prevPred = *g, *p
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// conllBounds holds conllEnd and conllStart for every pair of chunk tag
+// classes (previous<<3 | current), for the same type ([0]) and for
+// different types ([1]).
+var conllBounds = func() (t [64]struct{ end, start [2]bool }) {
+	for prev := range uint8(8) {
+		for cur := range uint8(8) {
+			for d := range 2 {
+				a, b := conllTag{cls: prev, typ: 1}, conllTag{cls: cur, typ: int32(1 + d)}
+				t[prev<<3|cur].end[d], t[prev<<3|cur].start[d] = conllEnd(a, b), conllStart(a, b)
+			}
 		}
 	}
-	startG := conllStart(c.prevGold, g)
-	startP := conllStart(c.prevPred, p)
-	if startG && startP && p.typ == g.typ {
-		c.inCorrect = true
-	}
-	if startG {
-		c.nGold++
-		c.types[g.typ].gold++
-	}
-	if startP {
-		c.nFound++
-		c.types[p.typ].found++
-	}
-	c.prevGold, c.prevPred = g, p
-}
+	return t
+}()
 
 // conllEnd is conlleval.pl's endOfChunk.
 func conllEnd(prev, cur conllTag) bool {

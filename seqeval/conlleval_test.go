@@ -2,6 +2,7 @@ package seqeval
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -188,5 +189,47 @@ func TestSchemeIO(t *testing.T) {
 	}
 	if _, err := Score(nil, nil, Options{Scheme: IO, Suffix: true}); !errors.Is(err, ErrOption) {
 		t.Errorf("IO with suffix: got %v, want ErrOption", err)
+	}
+}
+
+// TestConllevalBufferTags requires TokenBytes on tags that are slices of a
+// larger buffer (the integer-keyed cache of shortID, which reads the bytes
+// after a tag and masks them off) to count as Token on separate strings:
+// tags of 1 to 9 bytes, prefixes of one another, followed in the buffer by
+// bytes that change from line to line, in every option set.
+func TestConllevalBufferTags(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 4))
+	tags := []string{"O", "B", "B-", "B-P", "B-PE", "B-PER", "I-PER", "B-PERS", "B-PERSO", "B-PERSON", "I-PERSON", "E-PERSONS", "I-0", "S-X", ".", "[", "]", "b-PER", "O\r", "O\x00", "B-PER\x00"}
+	for _, c0 := range []Conlleval{{}, {Raw: true}, {Raw: true, Outside: "B-PER"}, {NoMisc: true}, {Map: map[string]string{"PER": "PERSON", "X": "O"}}} {
+		want, got := c0, c0
+		buf := make([]byte, 0, 64)
+		for range 3000 {
+			if rng.IntN(15) == 0 {
+				want.Boundary()
+				got.Boundary()
+				continue
+			}
+			g, p := tags[rng.IntN(len(tags))], tags[rng.IntN(len(tags))]
+			buf = buf[:0]
+			buf = append(buf, g...)
+			gEnd := len(buf)
+			buf = append(buf, ' ')
+			buf = append(buf, p...)
+			pEnd := len(buf)
+			for range rng.IntN(9) { // the bytes after the line differ
+				buf = append(buf, byte('A'+rng.IntN(30)))
+			}
+			werr := want.Token(g, p)
+			gerr := got.TokenBytes(buf[:gEnd], buf[gEnd+1:pEnd])
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("%+v: %q %q: error %v, want %v", c0, g, p, gerr, werr)
+			}
+		}
+		if diff := cmp.Diff(want.Counts(), got.Counts()); diff != "" {
+			t.Errorf("%+v: counts differ (-strings +buffer):\n%s", c0, diff)
+		}
+		if want.Report() != got.Report() {
+			t.Errorf("%+v: reports differ", c0)
+		}
 	}
 }

@@ -22,7 +22,9 @@ type tagInfo struct {
 }
 
 // fastTags interns tags: an open-addressing table from tag string to an
-// index in infos, with the last tag of each side remembered.
+// index in infos, with the last tag of each side remembered, and in front
+// of both a cache per side of the tags of up to 8 bytes, keyed by integers
+// (shortKey) so that the common tags are found without comparing strings.
 type fastTags struct {
 	keys  []string
 	idx   []int32
@@ -30,6 +32,11 @@ type fastTags struct {
 	infos []tagInfo
 	last  [2]string
 	lastI [2]int32
+	short [2][32]struct {
+		key uint64 // shortKey of a tag of up to 8 bytes
+		n   int32  // its length
+		id  int32  // its index + 1, 0 for an empty slot
+	}
 
 	typeIDs map[string]int32
 	types   []string
@@ -37,13 +44,16 @@ type fastTags struct {
 	conlIDs map[[2]string]int32
 }
 
-func fnv(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
+// tagHash hashes a tag by its length and three of its bytes (the first,
+// the middle and the last), which tell the tags of a corpus apart: a hash
+// of every byte costs more than the few collisions it saves.
+func tagHash(s string) uint32 {
+	n := len(s)
+	if n == 0 {
+		return 0
 	}
-	return h
+	h := uint32(n)*0x9e3779b1 ^ uint32(s[0]) ^ uint32(s[n>>1])<<8 ^ uint32(s[n-1])<<16
+	return h * 0x85ebca6b >> 16
 }
 
 func (f *fastTags) init() {
@@ -60,10 +70,45 @@ func (f *fastTags) init() {
 // lookup returns the index of tag's info for side (0 gold, 1 predicted),
 // reading the tag the first time.
 func (f *fastTags) lookup(s *scorer, side int, tag string) int32 {
+	// A tag of up to 8 bytes is found by one comparison of integers.
+	key, ok := shortKey(tag)
+	n := int32(len(tag))
+	slot := &f.short[side][(key+uint64(n))*0x9e3779b97f4a7c15>>59]
+	if ok && slot.id > 0 && slot.key == key && slot.n == n {
+		return slot.id - 1
+	}
+	id := f.lookupString(s, side, tag)
+	if ok {
+		slot.key, slot.n, slot.id = key, n, id+1
+	}
+	return id
+}
+
+// shortKey returns, for a tag of up to 8 bytes, a number that only that
+// tag has among the tags of its length: its bytes read as two words of
+// four that overlap (4 to 8 bytes), or three of its bytes (1 to 3 bytes),
+// which are then all of them. It returns false for a longer tag.
+func shortKey(s string) (uint64, bool) {
+	n := len(s)
+	switch {
+	case n > 8:
+		return 0, false
+	case n >= 4:
+		lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+		return lo | hi<<32, true
+	case n > 0:
+		return uint64(s[0]) | uint64(s[n>>1])<<8 | uint64(s[n-1])<<16, true
+	}
+	return 0, true
+}
+
+// lookupString is lookup by the string.
+func (f *fastTags) lookupString(s *scorer, side int, tag string) int32 {
 	if f.lastI[side] >= 0 && tag == f.last[side] {
 		return f.lastI[side]
 	}
-	h := fnv(tag)
+	h := tagHash(tag)
 	for i := h & f.mask; ; i = (i + 1) & f.mask {
 		if f.keys[i] == tag && (tag != "" || f.idx[i] != 0) {
 			id := f.idx[i] - 1
@@ -98,7 +143,7 @@ func (f *fastTags) grow() {
 		if idx[j] == 0 {
 			continue
 		}
-		for i := fnv(k) & f.mask; ; i = (i + 1) & f.mask {
+		for i := tagHash(k) & f.mask; ; i = (i + 1) & f.mask {
 			if f.idx[i] == 0 {
 				f.keys[i], f.idx[i] = k, idx[j]
 				break
@@ -167,17 +212,34 @@ type chunkState struct {
 	begin   int
 }
 
-// step is one iteration of appendDefault's loop.
+// step is one iteration of appendDefault's loop, with the chunk rules
+// read from seqBounds: the only branch on the tags is the one that appends
+// an entity.
 func (c *chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) []Entity {
-	if endOfChunk(c.prevCls, cls, c.prevTyp, typ) {
+	b := &seqBounds[c.prevCls<<3|cls]
+	d := b2i(c.prevTyp != typ)
+	if b.end[d] {
 		dst = append(dst, Entity{Type: types[c.prevTyp], Start: c.begin, End: i})
 	}
-	if startOfChunk(c.prevCls, cls, c.prevTyp, typ) {
-		c.begin = i
-	}
+	c.begin += (i - c.begin) * b2i(b.start[d])
 	c.prevCls, c.prevTyp = cls, typ
 	return dst
 }
+
+// seqBounds holds endOfChunk and startOfChunk for every pair of classes
+// (previous<<3 | current), for the same type ([0]) and for different
+// types ([1]).
+var seqBounds = func() (t [64]struct{ end, start [2]bool }) {
+	for prev := range byte(8) {
+		for cur := range byte(8) {
+			for d := range int32(2) {
+				t[prev<<3|cur].end[d] = endOfChunk(prev, cur, 0, d)
+				t[prev<<3|cur].start[d] = startOfChunk(prev, cur, 0, d)
+			}
+		}
+	}
+	return t
+}()
 
 // noType is an id that equals no type: appendDefault's prevType "" at the
 // start of a sentence (no tag has the type "", which reads as "_").
@@ -194,50 +256,48 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 	firstG, firstP := -1, -1 // the first unknown tag of each side
 	gs := chunkState{prevCls: clsO, prevTyp: noType}
 	ps := gs
+	// Counts by flags, not branches (b2i compiles to a flag): branches on
+	// the tags are mispredicted.
+	var correct, conll, tp, tn, fp, fn int
 	for j := range gold {
 		gi := f.lookup(s, 0, gold[j])
 		pi := f.lookup(s, 1, pred[j])
 		g, p := &f.infos[gi], &f.infos[pi]
-		if g.lower {
-			rep.GoldCase++
-		}
-		if p.lower {
-			rep.PredCase++
-		}
-		if g.unknown {
-			rep.GoldUnknown++
-			if firstG < 0 {
-				firstG = j
+		rep.GoldCase += b2i(g.lower)
+		rep.PredCase += b2i(p.lower)
+		if g.unknown || p.unknown {
+			if g.unknown {
+				rep.GoldUnknown++
+				if firstG < 0 {
+					firstG = j
+				}
+			}
+			if p.unknown {
+				rep.PredUnknown++
+				if firstP < 0 {
+					firstP = j
+				}
 			}
 		}
-		if p.unknown {
-			rep.PredUnknown++
-			if firstP < 0 {
-				firstP = j
-			}
-		}
-		switch {
-		case g.acc == p.acc:
-			r.CorrectTags++
-			if g.accO {
-				tc.TN++
-			} else {
-				tc.TP++
-			}
-		case !p.accO:
-			tc.FP++
-		default:
-			tc.FN++
-		}
-		if g.conll == p.conll {
-			r.conllCorrectTags++
-		}
+		eq, gO, pO := b2i(g.acc == p.acc), b2i(g.accO), b2i(p.accO)
+		correct += eq
+		tn += eq & gO
+		tp += eq &^ gO
+		fp += (1 ^ eq) &^ pO
+		fn += (1 ^ eq) & pO
+		conll += b2i(g.conll == p.conll)
 		if !s.opts.CountsOnly {
 			s.conf.counts[g.label][p.label]++
 		}
 		s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
 		s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
 	}
+	r.CorrectTags += correct
+	r.conllCorrectTags += conll
+	tc.TP += tp
+	tc.TN += tn
+	tc.FP += fp
+	tc.FN += fn
 	if rep.FirstUnknown == "" && (firstG >= 0 || firstP >= 0) {
 		// The general path reads the gold sentence before the predicted one.
 		te := &TagError{Side: "gold", Sentence: i, Word: firstG, Reason: "seems not to be NE tag"}

@@ -60,6 +60,13 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
 			t.Fatalf("corpus %d %+v: fast path differs (-general +fast):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
 		}
+		// The bound that sizes the entity buffers holds.
+		for i := range gold {
+			if len(want.Gold[i]) > defaultStarts(gold[i]) || len(want.Pred[i]) > defaultStarts(pred[i]) {
+				t.Fatalf("corpus %d sentence %d: %d and %d entities, more than defaultStarts %d and %d:\ngold %q\npred %q",
+					k, i, len(want.Gold[i]), len(want.Pred[i]), defaultStarts(gold[i]), defaultStarts(pred[i]), gold[i], pred[i])
+			}
+		}
 		// CountsOnly, on either path, changes nothing but the lists it skips.
 		o.CountsOnly = true
 		want.Gold, want.Pred, want.Errors, want.ErrorTotal, want.Matches, want.Confusion = nil, nil, nil, ErrorCounts{}, nil, Confusion{}
@@ -72,5 +79,70 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 				t.Fatalf("corpus %d %+v: CountsOnly differs (-full +counts only):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
 			}
 		}
+	}
+}
+
+// TestScoreAllocsPerToken requires Score to allocate as many times on a
+// corpus four times as large: nothing per token or per sentence, only the
+// buffers and result slices made once per call (whose sizes grow instead)
+// and once per distinct tag.
+// It covers the fast path and the general one, with and without
+// CountsOnly.
+func TestScoreAllocsPerToken(t *testing.T) {
+	// The large corpus is the small one four times over, so that both hold
+	// the same distinct tags, which are allocated once each.
+	g1, p1 := benchCorpus(5_000)
+	var g4, p4 [][]string
+	for range 4 {
+		g4, p4 = append(g4, g1...), append(p4, p1...)
+	}
+	for _, general := range []bool{false, true} {
+		for _, o := range []Options{{}, {CountsOnly: true}} {
+			score := Score
+			if general {
+				score = scoreGeneral
+			}
+			allocs := func(gold, pred [][]string) float64 {
+				return testing.AllocsPerRun(3, func() {
+					if _, err := score(gold, pred, o); err != nil {
+						t.Fatal(err)
+					}
+				})
+			}
+			if a1, a4 := allocs(g1, p1), allocs(g4, p4); a4 > a1 {
+				t.Errorf("general path %v, %+v: %v allocations for 20,000 tokens, %v for 5,000: want no more", general, o, a4, a1)
+			}
+		}
+	}
+}
+
+// TestShortKey requires shortKey and the length to tell apart every tag of
+// up to 8 bytes over a small alphabet (all 9,841 of them), and to refuse
+// longer ones.
+func TestShortKey(t *testing.T) {
+	type id struct {
+		key uint64
+		n   int
+	}
+	seen := map[id]string{}
+	var walk func(s string)
+	walk = func(s string) {
+		k, ok := shortKey(s)
+		if !ok {
+			t.Fatalf("shortKey(%q): refused, want a key", s)
+		}
+		if prev, dup := seen[id{k, len(s)}]; dup {
+			t.Fatalf("shortKey(%q) = shortKey(%q) = %#x", s, prev, k)
+		}
+		seen[id{k, len(s)}] = s
+		if len(s) < 8 {
+			for _, c := range []byte("B-\xff") {
+				walk(s + string([]byte{c}))
+			}
+		}
+	}
+	walk("")
+	if _, ok := shortKey("B-PERSONS"); ok {
+		t.Error("shortKey accepted a tag of 9 bytes")
 	}
 }

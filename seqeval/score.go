@@ -238,7 +238,7 @@ type scorer struct {
 	conf    confusionBuilder
 
 	fast       fastTags // interned tags of the fast path
-	countCache [8]struct {
+	countCache [32]struct {
 		typ string
 		c   *typeCounts
 	}
@@ -286,13 +286,24 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	if opts.NoMisc || len(opts.Map) > 0 || opts.Scheme == IO {
 		s.acc = make(map[string]string)
 	}
-	// Every entity has a word whose tag is not O: room for that many, so
-	// that the buffers never grow (growing them costs more than counting).
+	// Room for every entity, so that the buffers never grow (growing them
+	// costs more than counting): every entity starts at a word whose tag
+	// is not O, and on the fast path (seqeval's default rules on prefix
+	// tags) at a tag that differs from the one before or whose prefix
+	// always starts a chunk again (B, E, S, or b, e, s before upper-casing).
+	// The bound only sizes buffers: a wrong one would cost a reallocation,
+	// never a result.
 	ng, np := 0, 0
+	fast := opts.fastPath()
 	for i := range gold {
 		if opts.CountsOnly {
 			// Entities are dropped after each sentence: room for one.
 			ng, np = max(ng, len(gold[i])), max(np, len(gold[i]))
+			continue
+		}
+		if fast {
+			ng += defaultStarts(gold[i])
+			np += defaultStarts(pred[i])
 			continue
 		}
 		for j := range gold[i] {
@@ -307,11 +318,22 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	s.goldEnt = make([]Entity, 0, ng+8)
 	s.predEnt = make([]Entity, 0, np+8)
 	s.match.matches = make([]Match, 0, ng+np+8)
+	if !opts.CountsOnly {
+		// The matcher's per-sentence buffers, at their largest size: a
+		// sentence has no more entities than words on each side, and two
+		// sets of disjoint spans no more overlapping pairs than both hold.
+		longest := 0
+		for i := range gold {
+			longest = max(longest, len(gold[i]))
+		}
+		s.match.gUsed, s.match.pUsed = make([]bool, 0, longest), make([]bool, 0, longest)
+		s.match.cands = make([]candidate, 0, 2*longest)
+	}
 	s.gOff = make([]int, 0, len(gold)+1)
 	s.pOff = make([]int, 0, len(gold)+1)
 	s.gOff = append(s.gOff, 0)
 	s.pOff = append(s.pOff, 0)
-	if opts.fastPath() {
+	if fast {
 		s.fast.init()
 		for i := range gold {
 			for _, t := range gold[i] {
@@ -401,6 +423,21 @@ func (s *scorer) sentence(i int, gold, pred []string) error {
 	return nil
 }
 
+// defaultStarts bounds the number of entities of a sentence under
+// seqeval's default rules on prefix tags: the tags other than O that
+// differ from the tag before or begin with B, E, S, b, e or s (the classes
+// that start a chunk after a tag of their own class and type).
+func defaultStarts(tags []string) int {
+	n, prev := 0, ""
+	for _, t := range tags {
+		if t != "O" && (t != prev || t == "" || t[0] == 'B' || t[0] == 'E' || t[0] == 'S' || t[0] == 'b' || t[0] == 'e' || t[0] == 's') {
+			n++
+		}
+		prev = t
+	}
+	return n
+}
+
 // emptyTag returns the error of the general path for a sentence with an
 // empty tag.
 func (s *scorer) emptyTag(i int, gold, pred []string) error {
@@ -455,7 +492,7 @@ func (s *scorer) truePositives(g, p []Entity) {
 func (s *scorer) count(typ string) *typeCounts {
 	// Types mostly share their bytes with an interned name: a small cache
 	// keyed by the address saves the map lookup.
-	k := &s.countCache[(uintptr(unsafe.Pointer(unsafe.StringData(typ)))>>3)&7]
+	k := &s.countCache[uint64(uintptr(unsafe.Pointer(unsafe.StringData(typ))))*0x9e3779b97f4a7c15>>59]
 	if k.c != nil && unsafe.StringData(k.typ) == unsafe.StringData(typ) && len(k.typ) == len(typ) {
 		return k.c
 	}

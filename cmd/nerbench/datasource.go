@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -65,7 +66,7 @@ func (o *datasetOptions) loadOptions() benchmarks.LoadOptions {
 }
 
 // splitName matches the SPLIT of --dataset-file SPLIT=PATH.
-var splitName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+var splitName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`) })
 
 // splitFiles parses --dataset-file: each value is SPLIT=PATH or a bare
 // PATH, which names the file of split def. It returns the files by split,
@@ -75,7 +76,7 @@ func (o *datasetOptions) splitFiles(def string) ([]string, map[string]string, er
 	files := map[string]string{}
 	for _, arg := range o.files {
 		split, path := def, arg
-		if s, p, ok := strings.Cut(arg, "="); ok && splitName.MatchString(s) {
+		if s, p, ok := strings.Cut(arg, "="); ok && splitName().MatchString(s) {
 			if _, err := os.Stat(arg); err != nil { // a file whose name holds "=" stays a path
 				split, path = s, p
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -232,17 +231,17 @@ func (o *scoreOptions) conllevalEngine() bool {
 	return (o.output == "conlleval" || o.output == "latex") && o.opts.Mode == seqeval.Default && !o.opts.Suffix
 }
 
-// readInput returns the input's bytes and name.
-func readInput(o *scoreOptions, file string) ([]byte, string, error) {
+// openInput opens the input for streaming and returns its name; close
+// closes it (a no-op for standard input).
+func openInput(o *scoreOptions, file string) (io.Reader, string, func(), error) {
 	if file == "-" {
-		b, err := io.ReadAll(o.out.In)
-		if err != nil {
-			return nil, "<stdin>", fmt.Errorf("read standard input: %w", err)
-		}
-		return b, "<stdin>", nil
+		return o.out.In, "<stdin>", func() {}, nil
 	}
-	b, err := os.ReadFile(file)
-	return b, file, err
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, file, nil, err
+	}
+	return f, file, func() { f.Close() }, nil
 }
 
 func runScore(ctx context.Context, o *scoreOptions) error {
@@ -250,6 +249,7 @@ func runScore(ctx context.Context, o *scoreOptions) error {
 	if err != nil {
 		return err
 	}
+	defer src.close()
 	if o.conllevalEngine() {
 		return scoreConlleval(ctx, o, src)
 	}
@@ -279,13 +279,23 @@ func runScore(ctx context.Context, o *scoreOptions) error {
 // scoreConlleval streams the input through conlleval.pl's counter.
 func scoreConlleval(ctx context.Context, o *scoreOptions, src *scoreSource) error {
 	c := &seqeval.Conlleval{Raw: o.raw, Outside: o.outside, IO: o.opts.Scheme == seqeval.IO, NoMisc: o.opts.NoMisc, Map: o.opts.Map}
+	one := src.one // with one file, its reader directly: a call less a word
 	for n := 0; ; n++ {
 		if n&0xffff == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		kind, err := src.next()
+		var kind lineKind
+		var err error
+		var gold, pred []byte
+		if one != nil {
+			kind, err = one.next(2)
+			gold, pred = one.before, one.last
+		} else {
+			kind, err = src.next()
+			gold, pred = src.gold, src.pred
+		}
 		if err != nil {
 			return err
 		}
@@ -296,7 +306,7 @@ func scoreConlleval(ctx context.Context, o *scoreOptions, src *scoreSource) erro
 			c.Boundary()
 			continue
 		}
-		if err := c.TokenBytes(src.gold, src.pred); err != nil {
+		if err := c.TokenBytes(gold, pred); err != nil {
 			file, line := src.place(strings.HasPrefix(err.Error(), "gold"))
 			return &benchmarks.ParseError{File: file, Line: line, Err: err}
 		}
@@ -354,8 +364,7 @@ type scoreSource struct {
 	g, p       *conllReader // --gold, --pred
 	ga, pa     *alignedReader
 	gold, pred []byte
-	gLine      int // line of gold (and of pred with one file)
-	pLine      int
+	closers    []func()
 }
 
 func openScoreSource(o *scoreOptions) (*scoreSource, error) {
@@ -365,36 +374,39 @@ func openScoreSource(o *scoreOptions) (*scoreSource, error) {
 	}
 	s := &scoreSource{}
 	if o.file != "" {
-		b, name, err := readInput(o, o.file)
+		in, name, closeIn, err := openInput(o, o.file)
 		if err != nil {
 			return nil, err
 		}
-		s.one = newConllReader(name, b, delim)
+		s.closers = append(s.closers, closeIn)
+		s.one = newStreamReader(name, in, delim)
 		return s, nil
 	}
 	if o.gold == "-" && o.pred == "-" {
 		return nil, flagErrorf("--gold and --pred cannot both be standard input")
 	}
-	gb, gname, err := readInput(o, o.gold)
+	gin, gname, closeG, err := openInput(o, o.gold)
 	if err != nil {
 		return nil, err
 	}
-	pb, pname, err := readInput(o, o.pred)
+	s.closers = append(s.closers, closeG)
+	pin, pname, closeP, err := openInput(o, o.pred)
 	if err != nil {
+		s.close()
 		return nil, err
 	}
-	s.g, s.p = newConllReader(gname, gb, delim), newConllReader(pname, pb, delim)
+	s.closers = append(s.closers, closeP)
+	s.g, s.p = newStreamReader(gname, gin, delim), newStreamReader(pname, pin, delim)
 	s.ga, s.pa = &alignedReader{r: s.g}, &alignedReader{r: s.p}
 	return s, nil
 }
 
-// lines returns an upper bound of the number of token lines.
-func (s *scoreSource) lines() int {
-	r := s.one
-	if r == nil {
-		r = s.g
+// close closes the input files.
+func (s *scoreSource) close() {
+	for _, c := range s.closers {
+		c()
 	}
-	return bytes.Count(r.data, []byte{'\n'}) + 1
+	s.closers = nil
 }
 
 func (s *scoreSource) name() string {
@@ -429,13 +441,16 @@ func (s *scoreSource) notes(w io.Writer) {
 // none, and a token in one file against a boundary or the end in the
 // other, or a different word, is an error naming both lines.
 func (s *scoreSource) next() (lineKind, error) {
-	if s.one != nil {
-		k, err := s.one.next(2)
-		if k == lineToken {
-			s.gold, s.pred, s.gLine, s.pLine = s.one.before, s.one.last, s.one.line, s.one.line
-		}
-		return k, err
+	if s.one == nil {
+		return s.nextAligned()
 	}
+	k, err := s.one.next(2)
+	s.gold, s.pred = s.one.before, s.one.last
+	return k, err
+}
+
+// nextAligned is next for two files.
+func (s *scoreSource) nextAligned() (lineKind, error) {
 	gk, err := s.ga.next()
 	if err != nil {
 		return 0, err
@@ -453,7 +468,7 @@ func (s *scoreSource) next() (lineKind, error) {
 	if s.g.n >= 2 && s.p.n >= 2 && string(s.g.first) != string(s.p.first) {
 		return 0, fmt.Errorf("%s:%d and %s:%d: misaligned: word %q in gold, %q in predictions", s.g.name, s.g.line, s.p.name, s.p.line, s.g.first, s.p.first)
 	}
-	s.gold, s.pred, s.gLine, s.pLine = s.g.last, s.p.last, s.g.line, s.p.line
+	s.gold, s.pred = s.g.last, s.p.last
 	return lineToken, nil
 }
 
@@ -528,10 +543,14 @@ func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sen
 	in := &sentences{}
 	in.goldFile, _ = src.place(true)
 	in.predFile, _ = src.place(false)
-	intern := map[string]string{}
-	str := func(b []byte) string {
-		if s, ok := intern[string(b)]; ok {
-			return s
+	// The tags are read into ids of distinct tags (4 bytes a word, cheap
+	// to grow), and the string slices are made once at the end, at their
+	// final size.
+	ids := map[string]int32{}
+	var names []string
+	id := func(b []byte) int32 {
+		if k, ok := ids[string(b)]; ok {
+			return k
 		}
 		s := string(b)
 		t := s
@@ -543,20 +562,19 @@ func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sen
 				t = "B-" + t
 			}
 		}
-		intern[s] = t
-		return t
+		k := int32(len(names))
+		ids[s] = k
+		names = append(names, t)
+		return k
 	}
-	// One line per token at most: room for all of them at once, since
-	// growing slices of strings costs more than the reading.
-	lines := src.lines()
-	gAll, pAll := make([]string, 0, lines), make([]string, 0, lines)
+	var gIDs, pIDs []int32
+	var lens []int
 	start := 0
 	flush := func() {
-		if len(gAll) > start {
-			in.gold = append(in.gold, gAll[start:len(gAll):len(gAll)])
-			in.pred = append(in.pred, pAll[start:len(pAll):len(pAll)])
+		if len(gIDs) > start {
+			lens = append(lens, len(gIDs)-start)
 		}
-		start = len(gAll)
+		start = len(gIDs)
 	}
 	for n := 0; ; n++ {
 		if n&0xffff == 0 {
@@ -575,19 +593,26 @@ func readSentences(ctx context.Context, src *scoreSource, o *scoreOptions) (*sen
 			flush()
 			continue
 		}
-		if len(gAll) == start {
-			in.goldLine = append(in.goldLine, src.gLine)
-			in.predLine = append(in.predLine, src.pLine)
+		if len(gIDs) == start {
+			_, gl := src.place(true)
+			_, pl := src.place(false)
+			in.goldLine = append(in.goldLine, gl)
+			in.predLine = append(in.predLine, pl)
 		}
-		gAll = append(gAll, str(src.gold))
-		pAll = append(pAll, str(src.pred))
+		gIDs = append(gIDs, id(src.gold))
+		pIDs = append(pIDs, id(src.pred))
 	}
 	flush()
-	// The sentences alias gAll and pAll, which may have moved as they grew:
-	// re-slice them from the final arrays.
+	gAll, pAll := make([]string, len(gIDs)), make([]string, len(pIDs))
+	for i, k := range gIDs {
+		gAll[i] = names[k]
+	}
+	for i, k := range pIDs {
+		pAll[i] = names[k]
+	}
+	in.gold, in.pred = make([][]string, len(lens)), make([][]string, len(lens))
 	off := 0
-	for i := range in.gold {
-		n := len(in.gold[i])
+	for i, n := range lens {
 		in.gold[i] = gAll[off : off+n : off+n]
 		in.pred[i] = pAll[off : off+n : off+n]
 		off += n

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sync"
 )
 
 //go:embed card-*.json
@@ -47,7 +48,7 @@ type Card struct {
 	Rows    []CardRow `json:"rows"`
 }
 
-var paramsRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?[KMB]$`)
+var paramsRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(\.[0-9]+)?[KMB]$`) })
 
 // ModelCard returns the stored model-card table id ("aelaectra").
 func ModelCard(id string) (*Card, error) {
@@ -66,7 +67,7 @@ func ModelCard(id string) (*Card, error) {
 		return nil, fmt.Errorf("%w: %s: want schema %s, id %s and rows", ErrFormat, name, CardSchema, id)
 	}
 	for i, r := range c.Rows {
-		if r.Model == "" || r.Layers < 1 || r.HiddenSize < 1 || !paramsRE.MatchString(r.Params) ||
+		if r.Model == "" || r.Layers < 1 || r.HiddenSize < 1 || !paramsRE().MatchString(r.Params) ||
 			r.F1 <= 0 || r.F1 > 100 || r.SD < 0 || r.InferenceSecPerEpoch <= 0 {
 			return nil, fmt.Errorf("%w: %s: row %d (%s) has a missing or impossible value", ErrFormat, name, i+1, r.Model)
 		}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 //go:embed table-*.json
@@ -157,12 +158,12 @@ func parseCell(s string) (Cell, error) {
 	return c, nil
 }
 
-var numberRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+var numberRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`) })
 
 // parseNumber reads a plain decimal such as "82.9" and returns it with its
 // number of decimals.
 func parseNumber(s string) (float64, int, error) {
-	if !numberRE.MatchString(s) {
+	if !numberRE().MatchString(s) {
 		return 0, 0, fmt.Errorf("%q is not a plain decimal number", s)
 	}
 	v, err := strconv.ParseFloat(s, 64)
@@ -367,9 +368,11 @@ type fileJSON struct {
 	} `json:"rows"`
 }
 
+// The regular expressions are compiled when first used, not when the
+// program starts: most commands never load a table.
 var (
-	idRE     = regexp.MustCompile(`^[1-9][0-9]*\.[1-9][0-9]*$`)
-	commitRE = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	idRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[1-9][0-9]*\.[1-9][0-9]*$`) })
+	commitRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
 )
 
 // load reads and checks every table-*.json file in fsys.
@@ -427,7 +430,7 @@ func parseTable(name string, data []byte) (Table, error) {
 	if f.Schema != Schema {
 		return fail("schema %q, want %q", f.Schema, Schema)
 	}
-	if !idRE.MatchString(f.ID) {
+	if !idRE().MatchString(f.ID) {
 		return fail("id %q is not a table number such as 5.3", f.ID)
 	}
 	if want := "table-" + f.ID + ".json"; path.Base(name) != want {
@@ -442,7 +445,7 @@ func parseTable(name string, data []byte) (Table, error) {
 			return fail("%s is empty", fv[0])
 		}
 	}
-	if !commitRE.MatchString(f.Source.Commit) {
+	if !commitRE().MatchString(f.Source.Commit) {
 		return fail("source.commit %q is not a full commit hash", f.Source.Commit)
 	}
 	t := Table{

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Array is one job array.
@@ -217,10 +218,12 @@ func LSFScript(a *Array) (string, error) {
 	return b.String(), nil
 }
 
-var timeRE = regexp.MustCompile(`^(?:([0-9]+)-)?([0-9]{1,2}):([0-9]{2}):([0-9]{2})$`)
+var timeRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:([0-9]+)-)?([0-9]{1,2}):([0-9]{2}):([0-9]{2})$`)
+})
 
 func minutes(t string) (int, error) {
-	m := timeRE.FindStringSubmatch(t)
+	m := timeRE().FindStringSubmatch(t)
 	if m == nil {
 		return 0, fmt.Errorf("%w: time %q: want HH:MM:SS or D-HH:MM:SS", ErrArray, t)
 	}
@@ -294,11 +297,11 @@ func SubmitLSF(ctx context.Context, script []byte) (string, error) {
 	return ParseBsub(out)
 }
 
-var bsubRE = regexp.MustCompile(`Job <([0-9]+)> is submitted`)
+var bsubRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`Job <([0-9]+)> is submitted`) })
 
 // ParseBsub reads bsub's "Job <id> is submitted to queue <q>." line.
 func ParseBsub(out string) (string, error) {
-	m := bsubRE.FindStringSubmatch(out)
+	m := bsubRE().FindStringSubmatch(out)
 	if m == nil {
 		return "", fmt.Errorf("bsub printed %q, want \"Job <id> is submitted ...\"", strings.TrimSpace(out))
 	}

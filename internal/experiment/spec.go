@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -299,14 +300,14 @@ func (v *validator) failf(key, format string, args ...any) {
 	v.err = &ParseError{File: v.file, Line: line, Err: fmt.Errorf("%w: %s: %s", ErrSpec, key, fmt.Sprintf(format, args...))}
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`) })
 
 func (v *validator) spec(fs *fileSpec, env *Env) *Spec {
 	s := &Spec{File: v.file, Name: fs.Name, Title: fs.Title, Published: fs.Published, Params: map[string]string{}, Grid: map[string][]string{}}
 	if fs.Schema != "" && fs.Schema != SpecSchema {
 		v.failf("schema", "got %q, want %q", fs.Schema, SpecSchema)
 	}
-	if !nameRE.MatchString(fs.Name) {
+	if !nameRE().MatchString(fs.Name) {
 		v.failf("name", "got %q, want a name of lower-case letters, digits, '.', '_' and '-'", fs.Name)
 	}
 	if strings.ContainsAny(fs.Title, "\n\r") {

@@ -14,6 +14,9 @@
 // The tools must agree: nerbench's conlleval report equals conlleval.pl's
 // byte for byte, its micro F1 (JSON) equals seqeval's f1_score, and its
 // seqeval report equals classification_report's text.
+//
+// -before OLD times another nerbench binary's `score FILE` in the same
+// runs, so that a before/after speed-up is measured under the same load.
 package main
 
 import (
@@ -49,6 +52,7 @@ type config struct {
 	noise                                           float64
 	seed                                            uint64
 	nerbench, perl, conlleval, python, seqeval, dir string
+	before                                          string
 }
 
 func run() error {
@@ -64,6 +68,7 @@ func run() error {
 	flag.StringVar(&c.python, "python", "/usr/bin/python3", "a Python 3 with numpy and scikit-learn (Debian's python3-numpy, python3-sklearn)")
 	flag.StringVar(&c.seqeval, "seqeval", "../shared/tools/seqeval-1.2.2", "the folder holding the seqeval 1.2.2 package")
 	flag.StringVar(&c.dir, "dir", "", "folder for the corpus (default: a temporary folder, removed)")
+	flag.StringVar(&c.before, "before", "", "another nerbench binary (an older build) to time in the same runs, for before/after ratios")
 	flag.Parse()
 	if err := check(&c); err != nil {
 		return err
@@ -155,12 +160,24 @@ func run() error {
 			addCPU(v.name)
 			outs[v.name] = out
 		}
+		if c.before != "" {
+			d, out, err = timeCmd("", c.before, "score", corpus)
+			if err != nil {
+				return fmt.Errorf("nerbench score (before): %w", err)
+			}
+			add("before: nerbench score", d)
+			addCPU("before: nerbench score")
+			outs["before: nerbench score"] = out
+		}
 	}
 
 	// Agreement.
 	var problems []string
 	if !bytes.Equal(outs["nerbench score"], outs["conlleval.pl"]) {
 		problems = append(problems, fmt.Sprintf("the conlleval reports differ:\nconlleval.pl:\n%s\nnerbench:\n%s", outs["conlleval.pl"], outs["nerbench score"]))
+	}
+	if c.before != "" && !bytes.Equal(outs["before: nerbench score"], outs["conlleval.pl"]) {
+		problems = append(problems, "the conlleval report of the -before binary differs from conlleval.pl's")
 	}
 	var js struct{ Micro struct{ F1 float64 } }
 	if err := json.Unmarshal(outs["nerbench score -o json"], &js); err != nil {
@@ -188,8 +205,12 @@ func run() error {
 	base, baseCPU := med("nerbench score"), med("nerbench score (cpu)")
 	fmt.Printf("\n%-38s %9s %12s %10s   %9s %10s\n", "tool", "wall s", "tokens/s", "÷ nerbench", "cpu s", "÷ nerbench")
 	for _, name := range []string{"conlleval.pl", "seqeval read", "seqeval f1_score", "seqeval read + f1_score", "seqeval f1_score process",
-		"seqeval read + classification_report", "nerbench version (start only)", "nerbench score", "nerbench score -o seqeval", "nerbench score -o json"} {
+		"seqeval read + classification_report", "nerbench version (start only)", "nerbench score", "nerbench score -o seqeval", "nerbench score -o json",
+		"before: nerbench score"} {
 		m := med(name)
+		if math.IsNaN(m) {
+			continue
+		}
 		fmt.Printf("%-38s %9.3f %12.0f %9.1f×", name, m, float64(c.tokens)/m, m/base)
 		if cpu := med(name + " (cpu)"); !math.IsNaN(cpu) {
 			fmt.Printf("   %9.3f %9.1f×", cpu, cpu/baseCPU)
@@ -198,6 +219,11 @@ func run() error {
 	}
 	fmt.Printf("\nnerbench score FILE, whole process: %.1f× conlleval.pl (goal 50×; CPU time %.1f×), %.1f× seqeval read + f1_score (goal 20×)\n",
 		med("conlleval.pl")/base, med("conlleval.pl (cpu)")/baseCPU, med("seqeval read + f1_score")/base)
+	if c.before != "" {
+		fmt.Printf("before (%s): %.1f× conlleval.pl (CPU time %.1f×), %.1f× seqeval read + f1_score; after/before speed-up %.2f× (CPU time %.2f×)\n",
+			c.before, med("conlleval.pl")/med("before: nerbench score"), med("conlleval.pl (cpu)")/med("before: nerbench score (cpu)"),
+			med("seqeval read + f1_score")/med("before: nerbench score"), med("before: nerbench score")/base, med("before: nerbench score (cpu)")/baseCPU)
+	}
 	fmt.Println("(seqeval's read + f1_score is the time its script measures, without Python's start and imports;")
 	fmt.Println(" the seqeval f1_score process row is the whole process. cpu is user + system time of the process.)")
 	if len(problems) > 0 {
@@ -210,8 +236,8 @@ func run() error {
 // check says what is missing.
 func check(c *config) error {
 	var missing []string
-	for _, f := range []string{c.nerbench, c.conlleval, c.seqeval, c.perl, c.python} {
-		if _, err := os.Stat(f); err != nil {
+	for _, f := range []string{c.nerbench, c.conlleval, c.seqeval, c.perl, c.python, c.before} {
+		if _, err := os.Stat(f); f != "" && err != nil {
 			missing = append(missing, f)
 		}
 	}
