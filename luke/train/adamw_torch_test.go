@@ -171,9 +171,11 @@ func TestAdamWKeepsMemory(t *testing.T) {
 	}
 	debug.FreeOSMemory()
 	// A leak of one temporary per update would add 160 MiB; the
-	// allocators' own slack has been up to 32 MiB.
-	if grew := residentBytes(t) - before; grew > 32*n {
+	// allocators' own slack has been up to 39 MiB (seen with other test
+	// binaries running beside this one).
+	const limit = 96 * n
+	if grew := residentBytes(t) - before; grew > limit {
 		t.Errorf("%d updates of a %d MiB parameter grew the process by %d MiB, want under %d MiB",
-			updates, 4*n>>20, grew>>20, 32*n>>20)
+			updates, 4*n>>20, grew>>20, limit>>20)
 	}
 }
