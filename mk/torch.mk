@@ -78,7 +78,7 @@ DEMO_DIR     ?= $(BIN)/daluke-train-demo
 DEMO_THREADS ?= 1
 DEMO_EPOCHS  ?= 4
 DEMO_SIZE    ?= --layers 1 --hidden 64 --heads 4 --entity-size 32
-DEMO_FLAGS   ?= --lr 3e-3 --max-entity-span 10
+DEMO_FLAGS   ?= --lr 3e-3 --max-entity-span 8
 DEMO_VOCAB   ?= 8000
 DEMO_ENV     := OMP_NUM_THREADS=$(DEMO_THREADS) OPENBLAS_NUM_THREADS=$(DEMO_THREADS)
 DEMO_TIME    := $(if $(wildcard /usr/bin/time),/usr/bin/time -f 'CPU time %U s user + %S s system; wall %e s')
