@@ -71,7 +71,7 @@ daluke-train-bench: torch-gotch ## DaLUKE fine-tuning updates/s, Go against the 
 # From a random initialisation with a WordPiece vocabulary trained on DaNE
 # train (sugarme/tokenizer's trainer, see tools/wordpiece), on all of DaNE
 # train, within a CPU budget: DEMO_EPOCHS epochs of a DEMO_SIZE model on
-# DEMO_THREADS threads (one: about 15 min of CPU time, README "Fine-tuning
+# DEMO_THREADS threads (one: 16 min of CPU time, README "Fine-tuning
 # DaLUKE"). The best-dev model is then scored on DaNE dev and test next to
 # the baseline, MISC on and off.
 DEMO_DIR     ?= $(BIN)/daluke-train-demo
