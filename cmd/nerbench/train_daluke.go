@@ -49,6 +49,7 @@ type trainDalukeOptions struct {
 	lossWeight            bool
 	features              string
 	maxEntities           int
+	maxEntitySpan         int
 	seed                  uint64
 	deterministic         bool
 	precision, device     string
@@ -134,6 +135,9 @@ it.`,
 			if opts.random && (opts.sizes.Layers < 1 || opts.sizes.Hidden < 1 || opts.sizes.Heads < 1 || opts.sizes.EntitySize < 1) {
 				return flagErrorf("--random needs positive --layers, --hidden, --heads and --entity-size")
 			}
+			if opts.maxEntities < 0 || opts.maxEntitySpan < 0 {
+				return flagErrorf("--max-entities %d, --max-entity-span %d: want 0 (the model's) or a positive count", opts.maxEntities, opts.maxEntitySpan)
+			}
 			if opts.device != "cpu" && opts.device != "cuda" {
 				return flagErrorf("--device %q: want cpu or cuda", opts.device)
 			}
@@ -190,6 +194,7 @@ it.`,
 	f.BoolVar(&opts.lossWeight, "loss-weight", false, "weight each class's loss by 1/(its number of training spans)")
 	f.StringVar(&opts.features, "features", "all", "classifier features of a new classifier: all, words-only (NER-words-only) or entities-only (NER-entities-only)")
 	f.IntVar(&opts.maxEntities, "max-entities", 0, "spans per example (0: the model's max-entities, 128 for DaLUKE)")
+	f.IntVar(&opts.maxEntitySpan, "max-entity-span", 0, "longest candidate span in word pieces, as daluke/ner/run.py's option (0: the model's max-entity-span, 30 for DaLUKE and --random)")
 	f.Uint64Var(&opts.seed, "seed", def.Seed, "seed of the order, the dropout masks and the initialisation")
 	f.BoolVar(&opts.deterministic, "deterministic", false, "no shuffling and no dropout")
 	f.StringVar(&opts.precision, "precision", "fp32", "fp32, bf16 or fp16 (see above)")
@@ -325,6 +330,10 @@ func dalukeStart(opts *trainDalukeOptions, cfg finetune.Config, tok *daluke.Toke
 	if opts.maxEntities > 0 {
 		ck.Metadata.MaxEntities = opts.maxEntities
 		ck.Metadata.Raw["max-entities"] = opts.maxEntities
+	}
+	if opts.maxEntitySpan > 0 {
+		ck.Metadata.MaxEntitySpan = opts.maxEntitySpan
+		ck.Metadata.Raw["max-entity-span"] = opts.maxEntitySpan
 	}
 	return ck, desc, nil
 }

@@ -4,7 +4,11 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
+
+	"github.com/nerbench/nerbench/adapters/daluke"
+	"github.com/nerbench/nerbench/luke/finetune"
 )
 
 func TestTrainDalukeFlags(t *testing.T) {
@@ -48,6 +52,8 @@ func TestTrainDalukeFlags(t *testing.T) {
 		{"features", []string{"--out", "o", "--vocab", "v", "--from", "a", "--features", "both"}, "want all, words-only", nil},
 		{"dataset and file", []string{"--out", "o", "--vocab", "v", "--from", "a", "--dataset", "dane", "--train-file", "x"}, "not both", nil},
 		{"dataset", []string{"--out", "o", "--vocab", "v", "--from", "a", "--dataset", "dane2"}, "unknown dataset", nil},
+		{"max entities", []string{"--out", "o", "--vocab", "v", "--from", "a", "--max-entities", "-1"}, "want 0 (the model's) or a positive count", nil},
+		{"max entity span", []string{"--out", "o", "--vocab", "v", "--from", "a", "--max-entity-span", "-3"}, "want 0 (the model's) or a positive count", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,6 +62,39 @@ func TestTrainDalukeFlags(t *testing.T) {
 				return
 			}
 			tc.check(t, o)
+		})
+	}
+}
+
+// TestTrainDalukeSpanLimits checks that --max-entities and
+// --max-entity-span reach the start model's metadata, which inference
+// reads from the written archives, and that 0 keeps the model's.
+func TestTrainDalukeSpanLimits(t *testing.T) {
+	tok, err := daluke.NewTokenizer(map[string]int{"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "[MASK]": 4, "hus": 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name                         string
+		maxEntities, maxEntitySpan   int
+		wantEntities, wantEntitySpan int
+	}{
+		{"the model's", 0, 0, 128, 30},
+		{"both", 64, 8, 64, 8},
+		{"span only", 0, 12, 128, 12},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := &trainDalukeOptions{random: true, sizes: finetune.Sizes{Layers: 1, Hidden: 8, Heads: 2, EntitySize: 4, MaxPositions: 64},
+				features: "all", maxEntities: tc.maxEntities, maxEntitySpan: tc.maxEntitySpan}
+			ck, _, err := dalukeStart(opts, finetune.DefaultConfig(), tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []any{ck.Metadata.MaxEntities, ck.Metadata.MaxEntitySpan, ck.Metadata.Raw["max-entities"], ck.Metadata.Raw["max-entity-span"]}
+			want := []any{tc.wantEntities, tc.wantEntitySpan, tc.wantEntities, tc.wantEntitySpan}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("max-entities, max-entity-span and their metadata keys (-want +got):\n%s", diff)
+			}
 		})
 	}
 }
