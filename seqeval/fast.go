@@ -191,7 +191,7 @@ func (s *scorer) readTag(tag string, f *fastTags) tagInfo {
 		f.conlIDs[k] = cid
 	}
 	in.conll = cid
-	if !s.opts.CountsOnly {
+	if s.opts.Details {
 		in.label = s.conf.id(0, in.canon, &s.opts)
 	}
 	return in
@@ -286,7 +286,7 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 		fp += (1 ^ eq) &^ pO
 		fn += (1 ^ eq) & pO
 		conll += b2i(g.conll == p.conll)
-		if !s.opts.CountsOnly {
+		if s.opts.Details {
 			s.conf.counts[g.label][p.label]++
 		}
 		s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)

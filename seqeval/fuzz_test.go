@@ -158,7 +158,7 @@ func BenchmarkScore1M(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		opts Options
-	}{{"default", Options{}}, {"default-counts-only", Options{CountsOnly: true}}, {"default-general", Options{}},
+	}{{"default", Options{}}, {"default-details", Options{Details: true}}, {"default-general", Options{}},
 		{"strict-IOB2", Options{Mode: Strict, Scheme: IOB2}}} {
 		b.Run(bc.name, func(b *testing.B) {
 			generalOnly = bc.name == "default-general" // the path without interning, for comparison
