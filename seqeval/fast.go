@@ -1,5 +1,7 @@
 package seqeval
 
+import "unsafe"
+
 // The fast path of Score: Default mode with prefix tags and no IOB1
 // conversion, the common case. Each distinct tag string is read once into
 // a tagInfo (its canonical form, chunk class, type, accuracy key and
@@ -19,6 +21,7 @@ type tagInfo struct {
 	accO    bool   // that tag is O
 	conll   int32  // id of its conlleval class (chunk tag and type)
 	label   int    // confusion label id
+	empty   bool   // the tag is "", an error
 }
 
 // fastTags interns tags: an open-addressing table from tag string to an
@@ -32,6 +35,11 @@ type fastTags struct {
 	infos []tagInfo
 	last  [2]string
 	lastI [2]int32
+	ptr   [2][32]struct {
+		p  *byte // the address of a tag's bytes
+		n  int   // its length
+		id int32 // its index + 1, 0 for an empty slot
+	}
 	short [2][32]struct {
 		key uint64 // shortKey of a tag of up to 8 bytes
 		n   int32  // its length
@@ -40,6 +48,7 @@ type fastTags struct {
 
 	typeIDs map[string]int32
 	types   []string
+	counts  []directCounts // by type id + 1, on the direct path
 	accIDs  map[string]int32
 	conlIDs map[[2]string]int32
 }
@@ -62,6 +71,7 @@ func (f *fastTags) init() {
 	f.mask = 63
 	f.typeIDs = map[string]int32{untyped: 0}
 	f.types = []string{untyped}
+	f.counts = make([]directCounts, 2, 16)
 	f.accIDs = map[string]int32{}
 	f.conlIDs = map[[2]string]int32{}
 	f.lastI = [2]int32{-1, -1}
@@ -70,6 +80,21 @@ func (f *fastTags) init() {
 // lookup returns the index of tag's info for side (0 gold, 1 predicted),
 // reading the tag the first time.
 func (f *fastTags) lookup(s *scorer, side int, tag string) int32 {
+	// A tag whose bytes lie where those of a tag seen before lie is that
+	// tag (strings do not change): a reader that interns its tags, or
+	// string constants, give the same address to every copy of a tag.
+	p := unsafe.StringData(tag)
+	slot := &f.ptr[side&1][uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15>>59]
+	if slot.p == p && slot.n == len(tag) && slot.id > 0 {
+		return slot.id - 1
+	}
+	id := f.lookupKey(s, side, tag)
+	slot.p, slot.n, slot.id = p, len(tag), id+1
+	return id
+}
+
+// lookupKey is lookup by the tag's bytes.
+func (f *fastTags) lookupKey(s *scorer, side int, tag string) int32 {
 	// A tag of up to 8 bytes is found by one comparison of integers.
 	key, ok := shortKey(tag)
 	n := int32(len(tag))
@@ -158,13 +183,48 @@ func (f *fastTags) typeID(t string) int32 {
 		id = int32(len(f.types))
 		f.typeIDs[t] = id
 		f.types = append(f.types, t)
+		f.counts = append(f.counts, directCounts{})
 	}
 	return id
+}
+
+// directCounts are the entity counts of one type on the direct path,
+// kept by type id + 1 (0 for noType, which no entity has).
+type directCounts struct {
+	tp, gold, pred int
+}
+
+// direct reports whether the fast path counts entities as it finds them,
+// without lists of entities: without Details, Map and NoMisc, which need
+// the entities or their types' names.
+func (o *Options) direct() bool {
+	return !o.Details && len(o.Map) == 0 && !o.NoMisc
+}
+
+// countStep is one step of both sides' chunkers on the direct path: an
+// entity that ends on a side is counted for its type, and it is a true
+// positive when the other side ends one of the same type and start there
+// too. Nothing in it branches on the tags.
+func countStep(counts []directCounts, gs, ps *chunkState, i int, gcls byte, gtyp int32, pcls byte, ptyp int32) {
+	gb, pb := &seqBounds[gs.prevCls<<3|gcls], &seqBounds[ps.prevCls<<3|pcls]
+	gd, pd := b2i(gs.prevTyp != gtyp), b2i(ps.prevTyp != ptyp)
+	ge, pe := b2i(gb.end[gd]), b2i(pb.end[pd])
+	counts[gs.prevTyp+1].gold += ge
+	counts[ps.prevTyp+1].pred += pe
+	counts[gs.prevTyp+1].tp += ge & pe & b2i(gs.begin == ps.begin && gs.prevTyp == ps.prevTyp)
+	gs.begin += (i - gs.begin) * b2i(gb.start[gd])
+	ps.begin += (i - ps.begin) * b2i(pb.start[pd])
+	gs.prevCls, gs.prevTyp = gcls, gtyp
+	ps.prevCls, ps.prevTyp = pcls, ptyp
 }
 
 // readTag computes a tag's info as canonical, sentence and the confusion
 // builder would.
 func (s *scorer) readTag(tag string, f *fastTags) tagInfo {
+	if tag == "" {
+		// Score reports the sentence's error; the counts are dropped.
+		return tagInfo{empty: true, cls: clsO}
+	}
 	in := tagInfo{canon: tag}
 	if !s.opts.KeepCase && lowerPrefix(tag, false) {
 		in.canon, in.lower = s.repaired(tag, upperPrefix), true
@@ -245,8 +305,9 @@ var seqBounds = func() (t [64]struct{ end, start [2]bool }) {
 // start of a sentence (no tag has the type "", which reads as "_").
 const noType = -1
 
-// fastSentence is sentence on the fast path.
-func (s *scorer) fastSentence(i int, gold, pred []string) {
+// fastSentence is sentence on the fast path. It returns false, having
+// counted part of the sentence, if a tag is empty (an error).
+func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 	f := &s.fast
 	r := s.res
 	rep := &r.Repairs
@@ -259,10 +320,14 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 	// Counts by flags, not branches (b2i compiles to a flag): branches on
 	// the tags are mispredicted.
 	var correct, conll, tp, tn, fp, fn int
+	direct := s.opts.direct()
+	empty := false
+	pred = pred[:len(gold)]
 	for j := range gold {
 		gi := f.lookup(s, 0, gold[j])
 		pi := f.lookup(s, 1, pred[j])
 		g, p := &f.infos[gi], &f.infos[pi]
+		empty = empty || g.empty || p.empty
 		rep.GoldCase += b2i(g.lower)
 		rep.PredCase += b2i(p.lower)
 		if g.unknown || p.unknown {
@@ -289,8 +354,15 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 		if s.opts.Details {
 			s.conf.counts[g.label][p.label]++
 		}
-		s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
-		s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
+		if direct {
+			countStep(f.counts, &gs, &ps, j, g.cls, g.typ, p.cls, p.typ)
+		} else {
+			s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
+			s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
+		}
+	}
+	if empty {
+		return false
 	}
 	r.CorrectTags += correct
 	r.conllCorrectTags += conll
@@ -311,7 +383,12 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 		rep.FirstUnknown = te.Error()
 	}
 	// seqeval's closing O.
+	if direct {
+		countStep(f.counts, &gs, &ps, len(gold), clsO, 0, clsO, 0)
+		return true
+	}
 	s.goldEnt = gs.step(s.goldEnt, len(gold), clsO, 0, f.types)
 	s.predEnt = ps.step(s.predEnt, len(gold), clsO, 0, f.types)
 	s.finishSentence(i, g0, p0)
+	return true
 }

@@ -338,17 +338,16 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 	if fast {
 		s.fast.init()
 		for i := range gold {
-			for _, t := range gold[i] {
-				if t == "" {
-					return nil, s.emptyTag(i, gold[i], pred[i])
+			if !s.fastSentence(i, gold[i], pred[i]) {
+				return nil, s.emptyTag(i, gold[i], pred[i])
+			}
+		}
+		if opts.direct() {
+			for id, c := range s.fast.counts[1:] {
+				if c.gold > 0 || c.pred > 0 {
+					s.types[s.fast.types[id]] = &typeCounts{tp: c.tp, pred: c.pred, gold: c.gold}
 				}
 			}
-			for _, t := range pred[i] {
-				if t == "" {
-					return nil, s.emptyTag(i, gold[i], pred[i])
-				}
-			}
-			s.fastSentence(i, gold[i], pred[i])
 		}
 	} else {
 		for i := range gold {
