@@ -37,8 +37,8 @@ type fastTags struct {
 	lastI [2]int32
 	ptr   [2][32]struct {
 		p  *byte // the address of a tag's bytes
-		n  int   // its length
-		id int32 // its index + 1, 0 for an empty slot
+		n  int   // its length, -1 for an empty slot
+		id int32 // its index
 	}
 	short [2][32]struct {
 		key uint64 // shortKey of a tag of up to 8 bytes
@@ -75,6 +75,11 @@ func (f *fastTags) init() {
 	f.accIDs = map[string]int32{}
 	f.conlIDs = map[[2]string]int32{}
 	f.lastI = [2]int32{-1, -1}
+	for side := range f.ptr {
+		for k := range f.ptr[side] {
+			f.ptr[side][k].n = -1
+		}
+	}
 }
 
 // lookup returns the index of tag's info for side (0 gold, 1 predicted),
@@ -84,14 +89,17 @@ func (f *fastTags) lookup(s *scorer, side int, tag string) int32 {
 	// tag (strings do not change): a reader that interns its tags, or
 	// string constants, give the same address to every copy of a tag.
 	p := unsafe.StringData(tag)
-	slot := &f.ptr[side&1][uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15>>59]
-	if slot.p == p && slot.n == len(tag) && slot.id > 0 {
-		return slot.id - 1
+	slot := &f.ptr[side&1][ptrSlot(p)]
+	if slot.p == p && slot.n == len(tag) {
+		return slot.id
 	}
 	id := f.lookupKey(s, side, tag)
-	slot.p, slot.n, slot.id = p, len(tag), id+1
+	slot.p, slot.n, slot.id = p, len(tag), id
 	return id
 }
+
+// ptrSlot is the slot of the address p in fastTags.ptr.
+func ptrSlot(p *byte) uint64 { return uint64(uintptr(unsafe.Pointer(p))) * 0x9e3779b97f4a7c15 >> 59 }
 
 // lookupKey is lookup by the tag's bytes.
 func (f *fastTags) lookupKey(s *scorer, side int, tag string) int32 {
@@ -211,7 +219,7 @@ func countStep(counts []directCounts, gs, ps *chunkState, i int, gcls byte, gtyp
 	ge, pe := b2i(gb.end[gd]), b2i(pb.end[pd])
 	counts[gs.prevTyp+1].gold += ge
 	counts[ps.prevTyp+1].pred += pe
-	counts[gs.prevTyp+1].tp += ge & pe & b2i(gs.begin == ps.begin && gs.prevTyp == ps.prevTyp)
+	counts[gs.prevTyp+1].tp += ge & pe & b2i(gs.begin == ps.begin) & b2i(gs.prevTyp == ps.prevTyp)
 	gs.begin += (i - gs.begin) * b2i(gb.start[gd])
 	ps.begin += (i - ps.begin) * b2i(pb.start[pd])
 	gs.prevCls, gs.prevTyp = gcls, gtyp
@@ -321,11 +329,19 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 	// the tags are mispredicted.
 	var correct, conll, tp, tn, fp, fn int
 	direct := s.opts.direct()
+	counts := f.counts
 	empty := false
 	pred = pred[:len(gold)]
 	for j := range gold {
-		gi := f.lookup(s, 0, gold[j])
-		pi := f.lookup(s, 1, pred[j])
+		// lookup's first step for both sides at once, inlined: one branch,
+		// taken for most words (those of interned tags).
+		gt, pt := gold[j], pred[j]
+		gsl, psl := &f.ptr[0][ptrSlot(unsafe.StringData(gt))], &f.ptr[1][ptrSlot(unsafe.StringData(pt))]
+		gi, pi := gsl.id, psl.id
+		if b2i(gsl.p == unsafe.StringData(gt))&b2i(psl.p == unsafe.StringData(pt))&b2i(gsl.n == len(gt))&b2i(psl.n == len(pt)) == 0 {
+			gi, pi = f.lookup(s, 0, gt), f.lookup(s, 1, pt)
+			counts = f.counts // a new type grows it
+		}
 		g, p := &f.infos[gi], &f.infos[pi]
 		empty = empty || g.empty || p.empty
 		rep.GoldCase += b2i(g.lower)
@@ -355,7 +371,17 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 			s.conf.counts[g.label][p.label]++
 		}
 		if direct {
-			countStep(f.counts, &gs, &ps, j, g.cls, g.typ, p.cls, p.typ)
+			// countStep, inlined.
+			gb, pb := &seqBounds[gs.prevCls<<3|g.cls], &seqBounds[ps.prevCls<<3|p.cls]
+			gd, pd := b2i(gs.prevTyp != g.typ), b2i(ps.prevTyp != p.typ)
+			ge, pe := b2i(gb.end[gd]), b2i(pb.end[pd])
+			counts[gs.prevTyp+1].gold += ge
+			counts[ps.prevTyp+1].pred += pe
+			counts[gs.prevTyp+1].tp += ge & pe & b2i(gs.begin == ps.begin) & b2i(gs.prevTyp == ps.prevTyp)
+			gs.begin += (j - gs.begin) * b2i(gb.start[gd])
+			ps.begin += (j - ps.begin) * b2i(pb.start[pd])
+			gs.prevCls, gs.prevTyp = g.cls, g.typ
+			ps.prevCls, ps.prevTyp = p.cls, p.typ
 		} else {
 			s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
 			s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
