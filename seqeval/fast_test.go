@@ -148,3 +148,45 @@ func TestShortKey(t *testing.T) {
 		t.Error("shortKey accepted a tag of 9 bytes")
 	}
 }
+
+// TestFastPathTagAddresses requires the fast path, which finds a tag first
+// by the address of its bytes, to tell apart tags that share an address
+// (prefixes of one string: "B", "B-", "B-P", ...) and to find equal tags
+// at different addresses, with and without Details.
+func TestFastPathTagAddresses(t *testing.T) {
+	const buf = "B-PER-ORG"
+	rng := rand.New(rand.NewPCG(15, 3))
+	tag := func() string {
+		switch rng.IntN(3) {
+		case 0:
+			return buf[:1+rng.IntN(len(buf))] // one address, every length
+		case 1:
+			return string([]byte(buf[:1+rng.IntN(len(buf))])) // a new address
+		}
+		return []string{"O", "I-PER", "I-PER-ORG", "B-PER"}[rng.IntN(4)]
+	}
+	for k := range 200 {
+		n := 1 + rng.IntN(6)
+		gold, pred := make([][]string, n), make([][]string, n)
+		for i := range n {
+			l := rng.IntN(20)
+			gold[i], pred[i] = make([]string, l), make([]string, l)
+			for j := range l {
+				gold[i][j], pred[i][j] = tag(), tag()
+			}
+		}
+		for _, o := range []Options{{}, {Details: true}} {
+			want, err := scoreGeneral(gold, pred, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Score(gold, pred, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
+				t.Fatalf("corpus %d %+v: fast path differs (-general +fast):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
+			}
+		}
+	}
+}
