@@ -209,21 +209,15 @@ func (o *Options) direct() bool {
 	return !o.Details && len(o.Map) == 0 && !o.NoMisc
 }
 
-// countStep is one step of both sides' chunkers on the direct path: an
-// entity that ends on a side is counted for its type, and it is a true
-// positive when the other side ends one of the same type and start there
-// too. Nothing in it branches on the tags.
-func countStep(counts []directCounts, gs, ps *chunkState, i int, gcls byte, gtyp int32, pcls byte, ptyp int32) {
-	gb, pb := &seqBounds[gs.prevCls<<3|gcls], &seqBounds[ps.prevCls<<3|pcls]
-	gd, pd := b2i(gs.prevTyp != gtyp), b2i(ps.prevTyp != ptyp)
-	ge, pe := b2i(gb.end[gd]), b2i(pb.end[pd])
-	counts[gs.prevTyp+1].gold += ge
+// countEnds counts, on the direct path, the entities that end on each
+// side between the states gs and ps and the next word (ge and pe are 1
+// where one ends, from advance): each for its type, and a true positive
+// where both sides end one of the same type and start.
+func countEnds(counts []directCounts, gs, ps chunkState, ge, pe int) {
+	c := &counts[gs.prevTyp+1]
+	c.gold += ge
+	c.tp += ge & pe & b2i(gs.begin == ps.begin) & b2i(gs.prevTyp == ps.prevTyp)
 	counts[ps.prevTyp+1].pred += pe
-	counts[gs.prevTyp+1].tp += ge & pe & b2i(gs.begin == ps.begin) & b2i(gs.prevTyp == ps.prevTyp)
-	gs.begin += (i - gs.begin) * b2i(gb.start[gd])
-	ps.begin += (i - ps.begin) * b2i(pb.start[pd])
-	gs.prevCls, gs.prevTyp = gcls, gtyp
-	ps.prevCls, ps.prevTyp = pcls, ptyp
 }
 
 // readTag computes a tag's info as canonical, sentence and the confusion
@@ -280,18 +274,24 @@ type chunkState struct {
 	begin   int
 }
 
-// step is one iteration of appendDefault's loop, with the chunk rules
-// read from seqBounds: the only branch on the tags is the one that appends
-// an entity.
-func (c *chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) []Entity {
+// advance is one iteration of appendDefault's loop, with the chunk rules
+// read from seqBounds and without a branch: it returns the state at word
+// i, of class cls and type typ, and 1 if an entity (of c's type, from
+// c.begin) ends before word i. The states are values, not pointers, so
+// that they stay in registers.
+func (c chunkState) advance(i int, cls byte, typ int32) (chunkState, int) {
 	b := &seqBounds[c.prevCls<<3|cls]
 	d := b2i(c.prevTyp != typ)
-	if b.end[d] {
+	return chunkState{cls, typ, c.begin + (i-c.begin)*b2i(b.start[d])}, b2i(b.end[d])
+}
+
+// step is advance that appends the entity that ends to dst.
+func (c chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) ([]Entity, chunkState) {
+	next, end := c.advance(i, cls, typ)
+	if end != 0 {
 		dst = append(dst, Entity{Type: types[c.prevTyp], Start: c.begin, End: i})
 	}
-	c.begin += (i - c.begin) * b2i(b.start[d])
-	c.prevCls, c.prevTyp = cls, typ
-	return dst
+	return dst, next
 }
 
 // seqBounds holds endOfChunk and startOfChunk for every pair of classes
@@ -330,7 +330,7 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 	var correct, conll, tp, tn, fp, fn int
 	direct := s.opts.direct()
 	counts := f.counts
-	empty := false
+	empty, gCase, pCase := 0, 0, 0
 	pred = pred[:len(gold)]
 	for j := range gold {
 		// lookup's first step for both sides at once, inlined: one branch,
@@ -343,9 +343,9 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 			counts = f.counts // a new type grows it
 		}
 		g, p := &f.infos[gi], &f.infos[pi]
-		empty = empty || g.empty || p.empty
-		rep.GoldCase += b2i(g.lower)
-		rep.PredCase += b2i(p.lower)
+		empty |= b2i(g.empty) | b2i(p.empty)
+		gCase += b2i(g.lower)
+		pCase += b2i(p.lower)
 		if g.unknown || p.unknown {
 			if g.unknown {
 				rep.GoldUnknown++
@@ -371,25 +371,20 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 			s.conf.counts[g.label][p.label]++
 		}
 		if direct {
-			// countStep, inlined.
-			gb, pb := &seqBounds[gs.prevCls<<3|g.cls], &seqBounds[ps.prevCls<<3|p.cls]
-			gd, pd := b2i(gs.prevTyp != g.typ), b2i(ps.prevTyp != p.typ)
-			ge, pe := b2i(gb.end[gd]), b2i(pb.end[pd])
-			counts[gs.prevTyp+1].gold += ge
-			counts[ps.prevTyp+1].pred += pe
-			counts[gs.prevTyp+1].tp += ge & pe & b2i(gs.begin == ps.begin) & b2i(gs.prevTyp == ps.prevTyp)
-			gs.begin += (j - gs.begin) * b2i(gb.start[gd])
-			ps.begin += (j - ps.begin) * b2i(pb.start[pd])
-			gs.prevCls, gs.prevTyp = g.cls, g.typ
-			ps.prevCls, ps.prevTyp = p.cls, p.typ
+			gn, ge := gs.advance(j, g.cls, g.typ)
+			pn, pe := ps.advance(j, p.cls, p.typ)
+			countEnds(counts, gs, ps, ge, pe)
+			gs, ps = gn, pn
 		} else {
-			s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
-			s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
+			s.goldEnt, gs = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
+			s.predEnt, ps = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
 		}
 	}
-	if empty {
+	if empty != 0 {
 		return false
 	}
+	rep.GoldCase += gCase
+	rep.PredCase += pCase
 	r.CorrectTags += correct
 	r.conllCorrectTags += conll
 	tc.TP += tp
@@ -410,11 +405,13 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 	}
 	// seqeval's closing O.
 	if direct {
-		countStep(f.counts, &gs, &ps, len(gold), clsO, 0, clsO, 0)
+		_, ge := gs.advance(len(gold), clsO, 0)
+		_, pe := ps.advance(len(gold), clsO, 0)
+		countEnds(f.counts, gs, ps, ge, pe)
 		return true
 	}
-	s.goldEnt = gs.step(s.goldEnt, len(gold), clsO, 0, f.types)
-	s.predEnt = ps.step(s.predEnt, len(gold), clsO, 0, f.types)
+	s.goldEnt, _ = gs.step(s.goldEnt, len(gold), clsO, 0, f.types)
+	s.predEnt, _ = ps.step(s.predEnt, len(gold), clsO, 0, f.types)
 	s.finishSentence(i, g0, p0)
 	return true
 }
