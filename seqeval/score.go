@@ -331,10 +331,11 @@ func Score(gold, pred [][]string, opts Options) (*Result, error) {
 		s.match.gUsed, s.match.pUsed = make([]bool, 0, longest), make([]bool, 0, longest)
 		s.match.cands = make([]candidate, 0, 2*longest)
 	}
-	s.gOff = make([]int, 0, len(gold)+1)
-	s.pOff = make([]int, 0, len(gold)+1)
-	s.gOff = append(s.gOff, 0)
-	s.pOff = append(s.pOff, 0)
+	if opts.Details {
+		// Where each sentence's entities begin in goldEnt and predEnt.
+		s.gOff = make([]int, 1, len(gold)+1)
+		s.pOff = make([]int, 1, len(gold)+1)
+	}
 	if fast {
 		s.fast.init()
 		for i := range gold {
