@@ -340,8 +340,15 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 		gt, pt := gold[j], pred[j]
 		gsl, psl := &f.ptr[0][ptrSlot(unsafe.StringData(gt))], &f.ptr[1][ptrSlot(unsafe.StringData(pt))]
 		gi, pi := gsl.id, psl.id
-		if b2i(gsl.p == unsafe.StringData(gt))&b2i(psl.p == unsafe.StringData(pt))&b2i(gsl.n == len(gt))&b2i(psl.n == len(pt)) == 0 {
-			gi, pi = f.lookup(s, 0, gt), f.lookup(s, 1, pt)
+		if gh, ph := b2i(gsl.p == unsafe.StringData(gt))&b2i(gsl.n == len(gt)), b2i(psl.p == unsafe.StringData(pt))&b2i(psl.n == len(pt)); gh&ph == 0 {
+			if gh == 0 {
+				gi = f.lookupKey(s, 0, gt)
+				gsl.p, gsl.n, gsl.id = unsafe.StringData(gt), len(gt), gi
+			}
+			if ph == 0 {
+				pi = f.lookupKey(s, 1, pt)
+				psl.p, psl.n, psl.id = unsafe.StringData(pt), len(pt), pi
+			}
 			counts = f.counts // a new type grows it
 		}
 		g, p := &f.infos[gi], &f.infos[pi]
