@@ -331,7 +331,7 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 	// take 64 GiB), so that all of them stay in registers:
 	// correct | conll<<32, tn | fn<<32 and gold | predicted case repairs.
 	var eqs, negs, cases uint64
-	direct := s.opts.direct()
+	direct, details := s.opts.direct(), s.opts.Details
 	counts := f.counts
 	pred = pred[:len(gold)]
 	for j := range gold {
@@ -353,7 +353,7 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 		}
 		g, p := &f.infos[gi], &f.infos[pi]
 		cases += uint64(b2i(g.lower)) | uint64(b2i(p.lower))<<32
-		if g.unknown || p.unknown { // an empty tag is unknown too
+		if b2i(g.unknown)|b2i(p.unknown) != 0 { // an empty tag is unknown too
 			if g.empty || p.empty {
 				return false
 			}
@@ -373,7 +373,7 @@ func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 		eq, gO, pO := uint64(b2i(g.acc == p.acc)), uint64(b2i(g.accO)), uint64(b2i(p.accO))
 		eqs += eq | uint64(b2i(g.conll == p.conll))<<32
 		negs += eq&gO | ((1^eq)&pO)<<32
-		if s.opts.Details {
+		if details {
 			s.conf.counts[g.label][p.label]++
 		}
 		if direct {
