@@ -5,6 +5,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func FuzzDefaultEntities(f *testing.F) {
@@ -256,6 +259,42 @@ func FuzzConlleval(f *testing.F) {
 		for _, x := range got.PerType {
 			if ref.perType[x.Name] != [3]int{x.Gold, x.Found, x.Correct} {
 				t.Fatalf("%q raw=%v: type %q: got %+v, want %v", s, raw, x.Name, x, ref.perType[x.Name])
+			}
+		}
+	})
+}
+
+// FuzzFastPath reads the input as lines of "gold pred" tags (an empty line
+// is a boundary) and requires the fast path of Score to give the general
+// path's result, or its error, with and without Details and with the tags
+// as separate strings or interned.
+func FuzzFastPath(f *testing.F) {
+	f.Add("B-PER B-PER\nI-PER O\n\nb-loc I-LOC\n. x\nS-LOC E-LOC\nPER PER")
+	f.Add("B- B\nI I-_\nO o\nB-ORG-X B-ORG-X")
+	f.Fuzz(func(t *testing.T, s string) {
+		var gold, pred [][]string
+		var g, p []string
+		for _, line := range strings.Split(s, "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 2 {
+				gold, pred = append(gold, g), append(pred, p)
+				g, p = nil, nil
+				continue
+			}
+			g, p = append(g, fields[0]), append(p, fields[1])
+		}
+		gold, pred = append(gold, g), append(pred, p)
+		in := interned(gold, pred)
+		for _, o := range []Options{{}, {Details: true}, {KeepCase: true}} {
+			want, werr := scoreGeneral(gold, pred, o)
+			for _, c := range [][2][][]string{{gold, pred}, {in[0], in[1]}} {
+				got, err := Score(c[0], c[1], o)
+				if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+					t.Fatalf("%+v: error %v, general path %v", o, err, werr)
+				}
+				if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
+					t.Fatalf("%+v: fast path differs (-general +fast):\n%s", o, diff)
+				}
 			}
 		}
 	})
