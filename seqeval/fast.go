@@ -286,12 +286,14 @@ func (c chunkState) advance(i int, cls byte, typ int32) (chunkState, int) {
 }
 
 // step is advance that appends the entity that ends to dst.
+// (Written out, not by a call of advance, so that it is inlined.)
 func (c chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) ([]Entity, chunkState) {
-	next, end := c.advance(i, cls, typ)
-	if end != 0 {
+	b := &seqBounds[c.prevCls<<3|cls]
+	d := b2i(c.prevTyp != typ)
+	if b.end[d] {
 		dst = append(dst, Entity{Type: types[c.prevTyp], Start: c.begin, End: i})
 	}
-	return dst, next
+	return dst, chunkState{cls, typ, c.begin + (i-c.begin)*b2i(b.start[d])}
 }
 
 // seqBounds holds endOfChunk and startOfChunk for every pair of classes
