@@ -218,6 +218,22 @@ func BenchmarkScore1M(b *testing.B) {
 	}
 }
 
+// tagLines reads s as lines of "gold pred" tags, an empty line (or one of
+// fewer than two fields) being a sentence boundary.
+func tagLines(s string) (gold, pred [][]string) {
+	var g, p []string
+	for _, line := range strings.Split(s, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			gold, pred = append(gold, g), append(pred, p)
+			g, p = nil, nil
+			continue
+		}
+		g, p = append(g, fields[0]), append(p, fields[1])
+	}
+	return append(gold, g), append(pred, p)
+}
+
 // FuzzConlleval reads the input as lines of "gold pred" tags (an empty
 // line is a boundary) and requires Conlleval, plain and with -r, to count
 // as the literal conlleval.pl reference, whatever the tags.
@@ -225,18 +241,7 @@ func FuzzConlleval(f *testing.F) {
 	f.Add("B-PER B-PER\nI-PER O\n\n. ]\n[ x\nS-LOC E-LOC\nPER PER", false)
 	f.Add("b-_ B-0\nI I-\n-X- O", true)
 	f.Fuzz(func(t *testing.T, s string, raw bool) {
-		var gold, pred [][]string
-		var g, p []string
-		for _, line := range strings.Split(s, "\n") {
-			fields := strings.Fields(line)
-			if len(fields) < 2 {
-				gold, pred = append(gold, g), append(pred, p)
-				g, p = nil, nil
-				continue
-			}
-			g, p = append(g, fields[0]), append(p, fields[1])
-		}
-		gold, pred = append(gold, g), append(pred, p)
+		gold, pred := tagLines(s)
 		c := Conlleval{Raw: raw}
 		rg, rp := make([][]string, len(gold)), make([][]string, len(gold))
 		for i := range gold {
@@ -274,18 +279,7 @@ func FuzzFastPath(f *testing.F) {
 	f.Add("B-PER B-PER\nI-PER O\n\nb-loc I-LOC\n. x\nS-LOC E-LOC\nPER PER")
 	f.Add("B- B\nI I-_\nO o\nB-ORG-X B-ORG-X")
 	f.Fuzz(func(t *testing.T, s string) {
-		var gold, pred [][]string
-		var g, p []string
-		for _, line := range strings.Split(s, "\n") {
-			fields := strings.Fields(line)
-			if len(fields) < 2 {
-				gold, pred = append(gold, g), append(pred, p)
-				g, p = nil, nil
-				continue
-			}
-			g, p = append(g, fields[0]), append(p, fields[1])
-		}
-		gold, pred = append(gold, g), append(pred, p)
+		gold, pred := tagLines(s)
 		in := interned(gold, pred)
 		for _, o := range []Options{{}, {Details: true}, {KeepCase: true}} {
 			want, werr := scoreGeneral(gold, pred, o)
