@@ -95,7 +95,7 @@ func checkReports(t *testing.T, name string, c *benchmarks.Corpus, pred [][]stri
 	for i, s := range c.Sentences {
 		gold[i] = s.Tags
 	}
-	res, err := seqeval.Score(gold, pred, seqeval.Options{})
+	res, err := seqeval.Score(gold, pred, seqeval.Options{Details: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func TestBreakdownScenarios(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Score(corpus(tc.gold), corpus(tc.pred), Options{})
+			r, err := Score(corpus(tc.gold), corpus(tc.pred), Options{Details: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +76,7 @@ func TestBreakdownScenarios(t *testing.T) {
 func TestBreakdownMultiSentence(t *testing.T) {
 	gold := corpus("B-PER I-PER O B-LOC", "O O", "B-ORG O B-MISC")
 	pred := corpus("B-PER I-PER O B-ORG", "B-LOC O", "B-ORG I-ORG O")
-	r, err := Score(gold, pred, Options{})
+	r, err := Score(gold, pred, Options{Details: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestErrorKindString(t *testing.T) {
 func TestConfusion(t *testing.T) {
 	gold := corpus("B-PER I-PER O B-LOC B-MISC", "B-ORG O")
 	pred := corpus("B-PER B-PER O B-ORG O", "I-ORG B-LOC")
-	r, err := Score(gold, pred, Options{})
+	r, err := Score(gold, pred, Options{Details: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestConfusion(t *testing.T) {
 	if diff := cmp.Diff(want, r.Confusion); diff != "" {
 		t.Errorf("confusion (-want +got):\n%s", diff)
 	}
-	r, err = Score(gold, pred, Options{NoMisc: true, Map: map[string]string{"ORG": "LOC"}})
+	r, err = Score(gold, pred, Options{Details: true, NoMisc: true, Map: map[string]string{"ORG": "LOC"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,7 +167,7 @@ func checkPRF(t *testing.T, what string, m Metrics, want [3]float64) {
 func TestEdgeCasesDefault(t *testing.T) {
 	for _, tc := range edgeCases {
 		t.Run(tc.id, func(t *testing.T) {
-			r, err := Score(tc.gold, tc.pred, Options{KeepCase: tc.keepCase})
+			r, err := Score(tc.gold, tc.pred, Options{Details: true, KeepCase: tc.keepCase})
 			if err != nil {
 				t.Fatalf("Score: %v", err)
 			}
@@ -192,7 +192,7 @@ func TestEdgeCasesDefault(t *testing.T) {
 func TestEdgeCasesStrictIOB2(t *testing.T) {
 	for _, tc := range edgeCases {
 		t.Run(tc.id, func(t *testing.T) {
-			r, err := Score(tc.gold, tc.pred, Options{Mode: Strict, Scheme: IOB2, KeepCase: tc.keepCase})
+			r, err := Score(tc.gold, tc.pred, Options{Details: true, Mode: Strict, Scheme: IOB2, KeepCase: tc.keepCase})
 			if tc.strictErr {
 				if !errors.Is(err, ErrTag) {
 					t.Fatalf("Score: got error %v, want one wrapping ErrTag", err)
@@ -273,7 +273,7 @@ func TestEdgeCaseRepairs(t *testing.T) {
 // TestCase27StrictIOB1 checks the notes' strict IOB1 result on case 27:
 // G={PER(0,2),LOC(3,4),LOC(4,5)}, P={PER(1,2),LOC(4,5)}, P=.5, R=.333, F=.4.
 func TestCase27StrictIOB1(t *testing.T) {
-	r, err := Score(corpus("I-PER I-PER O I-LOC B-LOC"), corpus("B-PER I-PER O B-LOC B-LOC"), Options{Mode: Strict, Scheme: IOB1})
+	r, err := Score(corpus("I-PER I-PER O I-LOC B-LOC"), corpus("B-PER I-PER O B-LOC B-LOC"), Options{Details: true, Mode: Strict, Scheme: IOB1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,9 @@ func TestSuffixStyle(t *testing.T) {
 			ents(ent("PER", 0, 2), ent("ORG-COMPANY", 3, 4), ent("_", 5, 6))},
 	}
 	for _, tc := range tests {
-		r, err := Score(gold, pred, tc.opts)
+		o := tc.opts
+		o.Details = true
+		r, err := Score(gold, pred, o)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -171,7 +171,7 @@ func TestSchemeIO(t *testing.T) {
 	pred := [][]string{{"I-PER", "PER", "PER", "O", "LOC", "ORG"}}
 	want := [][]Entity{{{"PER", 0, 2}, {"LOC", 3, 5}, {"ORG", 5, 6}}}
 	for _, mode := range []Mode{Default, Strict} {
-		r, err := Score(gold, pred, Options{Mode: mode, Scheme: IO})
+		r, err := Score(gold, pred, Options{Details: true, Mode: mode, Scheme: IO})
 		if err != nil {
 			t.Fatal(err)
 		}

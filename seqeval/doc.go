@@ -86,9 +86,11 @@
 //
 // # Error breakdown and confusion matrix
 //
-// Beyond seqeval, Score matches gold and predicted entities one to one in
-// each sentence and classifies the outcome as one of six ErrorKinds
-// (complete match, spurious, missing, wrong type, wrong boundary, wrong type
+// Beyond seqeval, and when Options.Details asks for it (without it Score
+// computes the counts and metrics alone, several times faster), Score
+// keeps each sentence's entities, matches gold and predicted entities one
+// to one in each sentence and classifies the outcome as one of six
+// ErrorKinds (complete match, spurious, missing, wrong type, wrong boundary, wrong type
 // and boundary). The matching is deterministic and does not depend on list
 // order: exact matches first, then overlapping pairs greedily by most shared
 // words, same type before different type, then positions (see Match). Every

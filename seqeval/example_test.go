@@ -39,7 +39,7 @@ func ExampleScore_strict() {
 	gold := [][]string{{"I-PER", "I-PER", "O", "I-LOC", "B-LOC"}}
 	pred := [][]string{{"B-PER", "I-PER", "O", "B-LOC", "B-LOC"}}
 	for _, convert := range []seqeval.Side{0, seqeval.GoldSide} {
-		r, err := seqeval.Score(gold, pred, seqeval.Options{Mode: seqeval.Strict, Scheme: seqeval.IOB2, IOB1ToIOB2: convert})
+		r, err := seqeval.Score(gold, pred, seqeval.Options{Details: true, Mode: seqeval.Strict, Scheme: seqeval.IOB2, IOB1ToIOB2: convert})
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -87,7 +87,7 @@ func ExampleStrictEntities() {
 func ExampleResult_matches() {
 	gold := [][]string{{"O", "B-PER", "I-PER", "O", "B-LOC"}}
 	pred := [][]string{{"B-PER", "I-PER", "I-PER", "O", "B-ORG"}}
-	r, err := seqeval.Score(gold, pred, seqeval.Options{})
+	r, err := seqeval.Score(gold, pred, seqeval.Options{Details: true})
 	if err != nil {
 		fmt.Println(err)
 		return

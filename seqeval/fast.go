@@ -1,12 +1,15 @@
 package seqeval
 
+import "unsafe"
+
 // The fast path of Score: Default mode with prefix tags and no IOB1
 // conversion, the common case. Each distinct tag string is read once into
 // a tagInfo (its canonical form, chunk class, type, accuracy key and
 // confusion label); the words are then handled with integers only, and
-// nothing is allocated per word. It gives the same Result as the general
-// path (sentence), which TestFastPathEqualsGeneral checks on random
-// corpora of every tag shape.
+// nothing is allocated per word. Without Details, Map and NoMisc it keeps
+// no entities but counts them by type id as they end (countEnds). It
+// gives the same Result as the general path (sentence), which
+// TestFastPathEqualsGeneral and FuzzFastPath check.
 
 // tagInfo is what Score needs of one distinct tag.
 type tagInfo struct {
@@ -19,12 +22,15 @@ type tagInfo struct {
 	accO    bool   // that tag is O
 	conll   int32  // id of its conlleval class (chunk tag and type)
 	label   int    // confusion label id
+	empty   bool   // the tag is "", an error
 }
 
 // fastTags interns tags: an open-addressing table from tag string to an
 // index in infos, with the last tag of each side remembered, and in front
 // of both a cache per side of the tags of up to 8 bytes, keyed by integers
-// (shortKey) so that the common tags are found without comparing strings.
+// (shortKey) so that the common tags are found without comparing strings,
+// and in front of that a cache per side by the address of a tag's bytes,
+// which finds interned tags without reading them.
 type fastTags struct {
 	keys  []string
 	idx   []int32
@@ -32,6 +38,11 @@ type fastTags struct {
 	infos []tagInfo
 	last  [2]string
 	lastI [2]int32
+	ptr   [2][32]struct {
+		p  *byte // the address of a tag's bytes
+		n  int   // its length, -1 for an empty slot
+		id int32 // its index
+	}
 	short [2][32]struct {
 		key uint64 // shortKey of a tag of up to 8 bytes
 		n   int32  // its length
@@ -40,6 +51,7 @@ type fastTags struct {
 
 	typeIDs map[string]int32
 	types   []string
+	counts  []directCounts // by type id + 1, on the direct path
 	accIDs  map[string]int32
 	conlIDs map[[2]string]int32
 }
@@ -62,14 +74,38 @@ func (f *fastTags) init() {
 	f.mask = 63
 	f.typeIDs = map[string]int32{untyped: 0}
 	f.types = []string{untyped}
+	f.counts = make([]directCounts, 2, 16)
 	f.accIDs = map[string]int32{}
 	f.conlIDs = map[[2]string]int32{}
 	f.lastI = [2]int32{-1, -1}
+	for side := range f.ptr {
+		for k := range f.ptr[side] {
+			f.ptr[side][k].n = -1
+		}
+	}
 }
 
 // lookup returns the index of tag's info for side (0 gold, 1 predicted),
 // reading the tag the first time.
 func (f *fastTags) lookup(s *scorer, side int, tag string) int32 {
+	// A tag whose bytes lie where those of a tag seen before lie is that
+	// tag (strings do not change): a reader that interns its tags, or
+	// string constants, give the same address to every copy of a tag.
+	p := unsafe.StringData(tag)
+	slot := &f.ptr[side&1][ptrSlot(p)]
+	if slot.p == p && slot.n == len(tag) {
+		return slot.id
+	}
+	id := f.lookupKey(s, side, tag)
+	slot.p, slot.n, slot.id = p, len(tag), id
+	return id
+}
+
+// ptrSlot is the slot of the address p in fastTags.ptr.
+func ptrSlot(p *byte) uint64 { return uint64(uintptr(unsafe.Pointer(p))) * 0x9e3779b97f4a7c15 >> 59 }
+
+// lookupKey is lookup by the tag's bytes.
+func (f *fastTags) lookupKey(s *scorer, side int, tag string) int32 {
 	// A tag of up to 8 bytes is found by one comparison of integers.
 	key, ok := shortKey(tag)
 	n := int32(len(tag))
@@ -158,13 +194,42 @@ func (f *fastTags) typeID(t string) int32 {
 		id = int32(len(f.types))
 		f.typeIDs[t] = id
 		f.types = append(f.types, t)
+		f.counts = append(f.counts, directCounts{})
 	}
 	return id
+}
+
+// directCounts are the entity counts of one type on the direct path,
+// kept by type id + 1 (0 for noType, which no entity has).
+type directCounts struct {
+	tp, gold, pred int
+}
+
+// direct reports whether the fast path counts entities as it finds them,
+// without lists of entities: without Details, Map and NoMisc, which need
+// the entities or their types' names.
+func (o *Options) direct() bool {
+	return !o.Details && len(o.Map) == 0 && !o.NoMisc
+}
+
+// countEnds counts, on the direct path, the entities that end on each
+// side between the states gs and ps and the next word (ge and pe are 1
+// where one ends, from advance): each for its type, and a true positive
+// where both sides end one of the same type and start.
+func countEnds(counts []directCounts, gs, ps chunkState, ge, pe int) {
+	c := &counts[gs.prevTyp+1]
+	c.gold += ge
+	c.tp += ge & pe & b2i(gs.begin == ps.begin) & b2i(gs.prevTyp == ps.prevTyp)
+	counts[ps.prevTyp+1].pred += pe
 }
 
 // readTag computes a tag's info as canonical, sentence and the confusion
 // builder would.
 func (s *scorer) readTag(tag string, f *fastTags) tagInfo {
+	if tag == "" {
+		// Score reports the sentence's error; the counts are dropped.
+		return tagInfo{empty: true, unknown: true, cls: clsO}
+	}
 	in := tagInfo{canon: tag}
 	if !s.opts.KeepCase && lowerPrefix(tag, false) {
 		in.canon, in.lower = s.repaired(tag, upperPrefix), true
@@ -191,7 +256,7 @@ func (s *scorer) readTag(tag string, f *fastTags) tagInfo {
 		f.conlIDs[k] = cid
 	}
 	in.conll = cid
-	if !s.opts.CountsOnly {
+	if s.opts.Details {
 		in.label = s.conf.id(0, in.canon, &s.opts)
 	}
 	return in
@@ -212,18 +277,26 @@ type chunkState struct {
 	begin   int
 }
 
-// step is one iteration of appendDefault's loop, with the chunk rules
-// read from seqBounds: the only branch on the tags is the one that appends
-// an entity.
-func (c *chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) []Entity {
+// advance is one iteration of appendDefault's loop, with the chunk rules
+// read from seqBounds and without a branch: it returns the state at word
+// i, of class cls and type typ, and 1 if an entity (of c's type, from
+// c.begin) ends before word i. The states are values, not pointers, so
+// that they stay in registers.
+func (c chunkState) advance(i int, cls byte, typ int32) (chunkState, int) {
+	b := &seqBounds[c.prevCls<<3|cls]
+	d := b2i(c.prevTyp != typ)
+	return chunkState{cls, typ, c.begin + (i-c.begin)*b2i(b.start[d])}, b2i(b.end[d])
+}
+
+// step is advance that appends the entity that ends to dst.
+// (Written out, not by a call of advance, so that it is inlined.)
+func (c chunkState) step(dst []Entity, i int, cls byte, typ int32, types []string) ([]Entity, chunkState) {
 	b := &seqBounds[c.prevCls<<3|cls]
 	d := b2i(c.prevTyp != typ)
 	if b.end[d] {
 		dst = append(dst, Entity{Type: types[c.prevTyp], Start: c.begin, End: i})
 	}
-	c.begin += (i - c.begin) * b2i(b.start[d])
-	c.prevCls, c.prevTyp = cls, typ
-	return dst
+	return dst, chunkState{cls, typ, c.begin + (i-c.begin)*b2i(b.start[d])}
 }
 
 // seqBounds holds endOfChunk and startOfChunk for every pair of classes
@@ -245,8 +318,9 @@ var seqBounds = func() (t [64]struct{ end, start [2]bool }) {
 // start of a sentence (no tag has the type "", which reads as "_").
 const noType = -1
 
-// fastSentence is sentence on the fast path.
-func (s *scorer) fastSentence(i int, gold, pred []string) {
+// fastSentence is sentence on the fast path. It returns false, having
+// counted part of the sentence, if a tag is empty (an error).
+func (s *scorer) fastSentence(i int, gold, pred []string) bool {
 	f := &s.fast
 	r := s.res
 	rep := &r.Repairs
@@ -257,15 +331,37 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 	gs := chunkState{prevCls: clsO, prevTyp: noType}
 	ps := gs
 	// Counts by flags, not branches (b2i compiles to a flag): branches on
-	// the tags are mispredicted.
-	var correct, conll, tp, tn, fp, fn int
+	// the tags are mispredicted. Two counts share each accumulator, 32
+	// bits each (a sentence has fewer than 2^32 words: its tags alone would
+	// take 64 GiB), so that all of them stay in registers:
+	// correct | conll<<32, tn | fn<<32 and gold | predicted case repairs.
+	var eqs, negs, cases uint64
+	direct, details := s.opts.direct(), s.opts.Details
+	counts := f.counts
+	pred = pred[:len(gold)]
 	for j := range gold {
-		gi := f.lookup(s, 0, gold[j])
-		pi := f.lookup(s, 1, pred[j])
+		// lookup's first step for both sides at once, inlined: one branch,
+		// taken for most words (those of interned tags).
+		gt, pt := gold[j], pred[j]
+		gsl, psl := &f.ptr[0][ptrSlot(unsafe.StringData(gt))], &f.ptr[1][ptrSlot(unsafe.StringData(pt))]
+		gi, pi := gsl.id, psl.id
+		if gh, ph := b2i(gsl.p == unsafe.StringData(gt))&b2i(gsl.n == len(gt)), b2i(psl.p == unsafe.StringData(pt))&b2i(psl.n == len(pt)); gh&ph == 0 {
+			if gh == 0 {
+				gi = f.lookupKey(s, 0, gt)
+				gsl.p, gsl.n, gsl.id = unsafe.StringData(gt), len(gt), gi
+			}
+			if ph == 0 {
+				pi = f.lookupKey(s, 1, pt)
+				psl.p, psl.n, psl.id = unsafe.StringData(pt), len(pt), pi
+			}
+			counts = f.counts // a new type grows it
+		}
 		g, p := &f.infos[gi], &f.infos[pi]
-		rep.GoldCase += b2i(g.lower)
-		rep.PredCase += b2i(p.lower)
-		if g.unknown || p.unknown {
+		cases += uint64(b2i(g.lower)) | uint64(b2i(p.lower))<<32
+		if b2i(g.unknown)|b2i(p.unknown) != 0 { // an empty tag is unknown too
+			if g.empty || p.empty {
+				return false
+			}
 			if g.unknown {
 				rep.GoldUnknown++
 				if firstG < 0 {
@@ -279,24 +375,30 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 				}
 			}
 		}
-		eq, gO, pO := b2i(g.acc == p.acc), b2i(g.accO), b2i(p.accO)
-		correct += eq
-		tn += eq & gO
-		tp += eq &^ gO
-		fp += (1 ^ eq) &^ pO
-		fn += (1 ^ eq) & pO
-		conll += b2i(g.conll == p.conll)
-		if !s.opts.CountsOnly {
+		eq, gO, pO := uint64(b2i(g.acc == p.acc)), uint64(b2i(g.accO)), uint64(b2i(p.accO))
+		eqs += eq | uint64(b2i(g.conll == p.conll))<<32
+		negs += eq&gO | ((1^eq)&pO)<<32
+		if details {
 			s.conf.counts[g.label][p.label]++
 		}
-		s.goldEnt = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
-		s.predEnt = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
+		if direct {
+			gn, ge := gs.advance(j, g.cls, g.typ)
+			pn, pe := ps.advance(j, p.cls, p.typ)
+			countEnds(counts, gs, ps, ge, pe)
+			gs, ps = gn, pn
+		} else {
+			s.goldEnt, gs = gs.step(s.goldEnt, j, g.cls, g.typ, f.types)
+			s.predEnt, ps = ps.step(s.predEnt, j, p.cls, p.typ, f.types)
+		}
 	}
+	correct, tn, fn := int(uint32(eqs)), int(uint32(negs)), int(negs>>32)
+	rep.GoldCase += int(uint32(cases))
+	rep.PredCase += int(cases >> 32)
 	r.CorrectTags += correct
-	r.conllCorrectTags += conll
-	tc.TP += tp
+	r.conllCorrectTags += int(eqs >> 32)
+	tc.TP += correct - tn
 	tc.TN += tn
-	tc.FP += fp
+	tc.FP += len(gold) - correct - fn
 	tc.FN += fn
 	if rep.FirstUnknown == "" && (firstG >= 0 || firstP >= 0) {
 		// The general path reads the gold sentence before the predicted one.
@@ -311,7 +413,14 @@ func (s *scorer) fastSentence(i int, gold, pred []string) {
 		rep.FirstUnknown = te.Error()
 	}
 	// seqeval's closing O.
-	s.goldEnt = gs.step(s.goldEnt, len(gold), clsO, 0, f.types)
-	s.predEnt = ps.step(s.predEnt, len(gold), clsO, 0, f.types)
+	if direct {
+		_, ge := gs.advance(len(gold), clsO, 0)
+		_, pe := ps.advance(len(gold), clsO, 0)
+		countEnds(f.counts, gs, ps, ge, pe)
+		return true
+	}
+	s.goldEnt, _ = gs.step(s.goldEnt, len(gold), clsO, 0, f.types)
+	s.predEnt, _ = ps.step(s.predEnt, len(gold), clsO, 0, f.types)
 	s.finishSentence(i, g0, p0)
+	return true
 }

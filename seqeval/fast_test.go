@@ -49,6 +49,7 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 			}
 		}
 		o := opts[k%len(opts)]
+		o.Details = true
 		want, werr := scoreGeneral(gold, pred, o)
 		got, gerr := Score(gold, pred, o)
 		if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
@@ -67,8 +68,9 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 					k, i, len(want.Gold[i]), len(want.Pred[i]), defaultStarts(gold[i]), defaultStarts(pred[i]), gold[i], pred[i])
 			}
 		}
-		// CountsOnly, on either path, changes nothing but the lists it skips.
-		o.CountsOnly = true
+		// Without Details, on either path, nothing changes but the lists it
+		// skips.
+		o.Details = false
 		want.Gold, want.Pred, want.Errors, want.ErrorTotal, want.Matches, want.Confusion = nil, nil, nil, ErrorCounts{}, nil, Confusion{}
 		for _, score := range []func([][]string, [][]string, Options) (*Result, error){Score, scoreGeneral} {
 			got, err := score(gold, pred, o)
@@ -76,7 +78,7 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
-				t.Fatalf("corpus %d %+v: CountsOnly differs (-full +counts only):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
+				t.Fatalf("corpus %d %+v: without Details differs (-details +counts):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
 			}
 		}
 	}
@@ -87,7 +89,7 @@ func TestFastPathEqualsGeneral(t *testing.T) {
 // buffers and result slices made once per call (whose sizes grow instead)
 // and once per distinct tag.
 // It covers the fast path and the general one, with and without
-// CountsOnly.
+// Details.
 func TestScoreAllocsPerToken(t *testing.T) {
 	// The large corpus is the small one four times over, so that both hold
 	// the same distinct tags, which are allocated once each.
@@ -97,7 +99,7 @@ func TestScoreAllocsPerToken(t *testing.T) {
 		g4, p4 = append(g4, g1...), append(p4, p1...)
 	}
 	for _, general := range []bool{false, true} {
-		for _, o := range []Options{{}, {CountsOnly: true}} {
+		for _, o := range []Options{{}, {Details: true}} {
 			score := Score
 			if general {
 				score = scoreGeneral
@@ -144,5 +146,47 @@ func TestShortKey(t *testing.T) {
 	walk("")
 	if _, ok := shortKey("B-PERSONS"); ok {
 		t.Error("shortKey accepted a tag of 9 bytes")
+	}
+}
+
+// TestFastPathTagAddresses requires the fast path, which finds a tag first
+// by the address of its bytes, to tell apart tags that share an address
+// (prefixes of one string: "B", "B-", "B-P", ...) and to find equal tags
+// at different addresses, with and without Details.
+func TestFastPathTagAddresses(t *testing.T) {
+	const buf = "B-PER-ORG"
+	rng := rand.New(rand.NewPCG(15, 3))
+	tag := func() string {
+		switch rng.IntN(3) {
+		case 0:
+			return buf[:1+rng.IntN(len(buf))] // one address, every length
+		case 1:
+			return string([]byte(buf[:1+rng.IntN(len(buf))])) // a new address
+		}
+		return []string{"O", "I-PER", "I-PER-ORG", "B-PER"}[rng.IntN(4)]
+	}
+	for k := range 200 {
+		n := 1 + rng.IntN(6)
+		gold, pred := make([][]string, n), make([][]string, n)
+		for i := range n {
+			l := rng.IntN(20)
+			gold[i], pred[i] = make([]string, l), make([]string, l)
+			for j := range l {
+				gold[i][j], pred[i][j] = tag(), tag()
+			}
+		}
+		for _, o := range []Options{{}, {Details: true}} {
+			want, err := scoreGeneral(gold, pred, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Score(gold, pred, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
+				t.Fatalf("corpus %d %+v: fast path differs (-general +fast):\n%s\ngold %q\npred %q", k, o, diff, gold, pred)
+			}
+		}
 	}
 }

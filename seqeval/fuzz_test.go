@@ -5,6 +5,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func FuzzDefaultEntities(f *testing.F) {
@@ -148,7 +151,32 @@ func benchCorpus(n int) ([][]string, [][]string) {
 	return gold, pred
 }
 
-// BenchmarkScore1M scores one million tokens per iteration. Besides
+// interned returns a copy of the corpus in which equal tags share one
+// string, as nerbench score's reader gives them.
+func interned(corpora ...[][]string) [][][]string {
+	seen := map[string]string{}
+	out := make([][][]string, len(corpora))
+	for k, c := range corpora {
+		out[k] = make([][]string, len(c))
+		for i, s := range c {
+			out[k][i] = make([]string, len(s))
+			for j, t := range s {
+				if v, ok := seen[t]; ok {
+					t = v
+				} else {
+					seen[t] = t
+				}
+				out[k][i][j] = t
+			}
+		}
+	}
+	return out
+}
+
+// BenchmarkScore1M scores one million tokens per iteration. Its corpus
+// holds each tag other than O as a string of its own, as a reader that
+// does not intern tags gives them; default-interned scores the same tags
+// interned. Besides
 // tokens/s (wall time) it reports cpu-tokens/s, over the process's CPU
 // time, which a shared machine disturbs less (0 where it is not measured),
 // and allocs/token.
@@ -158,9 +186,16 @@ func BenchmarkScore1M(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		opts Options
-	}{{"default", Options{}}, {"default-counts-only", Options{CountsOnly: true}}, {"default-general", Options{}},
-		{"strict-IOB2", Options{Mode: Strict, Scheme: IOB2}}} {
+	}{{"default", Options{}}, {"default-interned", Options{}}, {"default-details", Options{Details: true}},
+		{"default-general", Options{}}, {"strict-IOB2", Options{Mode: Strict, Scheme: IOB2}}} {
 		b.Run(bc.name, func(b *testing.B) {
+			gold, pred := gold, pred
+			if bc.name == "default-interned" {
+				// Made here, so that the other sub-benchmarks' collector
+				// does not scan a second corpus.
+				in := interned(gold, pred)
+				gold, pred = in[0], in[1]
+			}
 			generalOnly = bc.name == "default-general" // the path without interning, for comparison
 			defer func() { generalOnly = false }()
 			b.ReportAllocs()
@@ -183,6 +218,22 @@ func BenchmarkScore1M(b *testing.B) {
 	}
 }
 
+// tagLines reads s as lines of "gold pred" tags, an empty line (or one of
+// fewer than two fields) being a sentence boundary.
+func tagLines(s string) (gold, pred [][]string) {
+	var g, p []string
+	for _, line := range strings.Split(s, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			gold, pred = append(gold, g), append(pred, p)
+			g, p = nil, nil
+			continue
+		}
+		g, p = append(g, fields[0]), append(p, fields[1])
+	}
+	return append(gold, g), append(pred, p)
+}
+
 // FuzzConlleval reads the input as lines of "gold pred" tags (an empty
 // line is a boundary) and requires Conlleval, plain and with -r, to count
 // as the literal conlleval.pl reference, whatever the tags.
@@ -190,18 +241,7 @@ func FuzzConlleval(f *testing.F) {
 	f.Add("B-PER B-PER\nI-PER O\n\n. ]\n[ x\nS-LOC E-LOC\nPER PER", false)
 	f.Add("b-_ B-0\nI I-\n-X- O", true)
 	f.Fuzz(func(t *testing.T, s string, raw bool) {
-		var gold, pred [][]string
-		var g, p []string
-		for _, line := range strings.Split(s, "\n") {
-			fields := strings.Fields(line)
-			if len(fields) < 2 {
-				gold, pred = append(gold, g), append(pred, p)
-				g, p = nil, nil
-				continue
-			}
-			g, p = append(g, fields[0]), append(p, fields[1])
-		}
-		gold, pred = append(gold, g), append(pred, p)
+		gold, pred := tagLines(s)
 		c := Conlleval{Raw: raw}
 		rg, rp := make([][]string, len(gold)), make([][]string, len(gold))
 		for i := range gold {
@@ -226,6 +266,31 @@ func FuzzConlleval(f *testing.F) {
 		for _, x := range got.PerType {
 			if ref.perType[x.Name] != [3]int{x.Gold, x.Found, x.Correct} {
 				t.Fatalf("%q raw=%v: type %q: got %+v, want %v", s, raw, x.Name, x, ref.perType[x.Name])
+			}
+		}
+	})
+}
+
+// FuzzFastPath reads the input as lines of "gold pred" tags (an empty line
+// is a boundary) and requires the fast path of Score to give the general
+// path's result, or its error, with and without Details and with the tags
+// as separate strings or interned.
+func FuzzFastPath(f *testing.F) {
+	f.Add("B-PER B-PER\nI-PER O\n\nb-loc I-LOC\n. x\nS-LOC E-LOC\nPER PER")
+	f.Add("B- B\nI I-_\nO o\nB-ORG-X B-ORG-X")
+	f.Fuzz(func(t *testing.T, s string) {
+		gold, pred := tagLines(s)
+		in := interned(gold, pred)
+		for _, o := range []Options{{}, {Details: true}, {KeepCase: true}} {
+			want, werr := scoreGeneral(gold, pred, o)
+			for _, c := range [][2][][]string{{gold, pred}, {in[0], in[1]}} {
+				got, err := Score(c[0], c[1], o)
+				if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+					t.Fatalf("%+v: error %v, general path %v", o, err, werr)
+				}
+				if diff := cmp.Diff(want, got, cmp.AllowUnexported(Result{}), cmpopts.EquateNaNs()); diff != "" {
+					t.Fatalf("%+v: fast path differs (-general +fast):\n%s", o, diff)
+				}
 			}
 		}
 	})

@@ -99,7 +99,7 @@ func TestNervaluateReference(t *testing.T) {
 	schemas := map[string]NervalSchema{"strict": NervalStrict, "exact": NervalExact, "partial": NervalPartial, "ent_type": NervalType}
 	for _, tc := range loadReference(t) {
 		t.Run(tc.Name, func(t *testing.T) {
-			r, err := Score(tc.Gold, tc.Pred, Options{})
+			r, err := Score(tc.Gold, tc.Pred, Options{Details: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -333,7 +333,8 @@ func errorMap(c ErrorCounts) map[string]int {
 
 // JSON returns the result as indented JSON ending in a newline, in the
 // schema documented in the package comment. Object keys are sorted, so the
-// output is the same on every run.
+// output is the same on every run. The keys errors, errors_total,
+// confusion and nervaluate hold no counts unless Score had Options.Details.
 func (r *Result) JSON() ([]byte, error) {
 	j := jsonResult{
 		Schema:    JSONSchema,

@@ -61,7 +61,7 @@ func TestConllevalReport(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	r, err := Score(seqevalExampleGold, seqevalExamplePred, Options{Mode: Strict, Scheme: IOB2, Map: map[string]string{"PER": "PER"}})
+	r, err := Score(seqevalExampleGold, seqevalExamplePred, Options{Details: true, Mode: Strict, Scheme: IOB2, Map: map[string]string{"PER": "PER"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -196,6 +196,7 @@ func errorAnalysis(ds *benchmarks.Dataset, c *benchmarks.Corpus, f *results.File
 		so.NoMisc = true
 		doc.MISC = "off"
 	}
+	so.Details = true // the breakdown, the confusion matrix and the entities
 	res, err := seqeval.Score(goldTags(c), f.Tags(), so)
 	if err != nil {
 		return nil, fmt.Errorf("score %s: %w", f.Model.Name, err)

@@ -260,7 +260,7 @@ func runScore(ctx context.Context, o *scoreOptions) error {
 	opts := o.opts
 	// Only JSON and nervaluate need the entities, the breakdown and the
 	// confusion matrix.
-	opts.CountsOnly = o.output != "json" && o.output != "nervaluate"
+	opts.Details = o.output == "json" || o.output == "nervaluate"
 	res, err := seqeval.Score(in.gold, in.pred, opts)
 	if err != nil {
 		var te *seqeval.TagError

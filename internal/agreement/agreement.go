@@ -151,6 +151,7 @@ func frac(n, d int) float64 {
 // ErrInconsistent when the entity-based word labels differ from seqeval's
 // confusion matrix.
 func Compare(gold, a, b [][]string, opts Options) (*Result, error) {
+	opts.Scoring.Details = true // the entities and the confusion matrices
 	ra, err := seqeval.Score(gold, a, opts.Scoring)
 	if err != nil {
 		return nil, fmt.Errorf("model A: %w", err)

@@ -244,7 +244,7 @@ func (f *File) MainScore() *Score {
 }
 
 func score(ctx context.Context, gold, pred [][]string, opts Options, cfg confidence.Config, noMisc bool) (*Score, error) {
-	res, err := seqeval.Score(gold, pred, seqeval.Options{Mode: opts.Mode, Scheme: opts.Scheme, Map: opts.Map, NoMisc: noMisc})
+	res, err := seqeval.Score(gold, pred, seqeval.Options{Mode: opts.Mode, Scheme: opts.Scheme, Map: opts.Map, NoMisc: noMisc, Details: true})
 	if err != nil {
 		return nil, err
 	}
