@@ -42,7 +42,7 @@ func dacySpec(name string) *models.Spec {
 			"ONNX Runtime: `optimum-cli export onnx --task feature-extraction %s/transformer/model "+
 			"%s/transformer/onnx`. %s=%s or %s picks the engine",
 			pkg, dacyURLs[name], name, name, name, dacyEngineEnv, dacy.EngineTorch, dacy.EngineORT),
-		Hint: "DaCy release package; torch build, or an ONNX export of its transformer (-v: how)",
+		Hint: "DaCy release package (-v: how; torch build or ONNX export)",
 		Load: func(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
 			cfg := dacy.Config{Engine: os.Getenv(dacyEngineEnv)}
 			switch cfg.ResolvedEngine() {
