@@ -52,7 +52,7 @@ func NewModel(ck *Checkpoint, device string) (m *Model, err error) {
 		for i, d := range t.Shape {
 			shape[i] = int64(d)
 		}
-		x, err := ts.NewTensorFromData(t.F32, shape)
+		x, err := fromSlice(t.F32, shape)
 		if err != nil {
 			m.Close()
 			return nil, fmt.Errorf("%q: %w", k, err)

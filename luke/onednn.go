@@ -5,6 +5,7 @@ package luke
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	"github.com/sugarme/gotch"
@@ -30,9 +31,30 @@ var oneDNNProbe struct {
 	err  error
 }
 
+// primitiveCache is the capacity of oneDNN's primitive cache that
+// oneDNNAvailable sets, unless ONEDNN_PRIMITIVE_CACHE_CAPACITY is set
+// already. oneDNN caches a compiled primitive per input shape, 1,024 by
+// default, and a primitive of the base-size model's products holds
+// megabytes; the packed pass makes new shapes with every batch (its row
+// counts), so over a corpus the default cache grew the process by gigabytes
+// (BENCHMARKS.md, Memory). One batch makes about twenty primitives (eight
+// products at three row counts, and the conversions of their inputs and
+// outputs), which its twelve layers reuse; 32 keeps them all.
+const primitiveCache = "32"
+
 // oneDNNAvailable reports why oneDNN's linear cannot be used, or nil.
 func oneDNNAvailable() error {
-	oneDNNProbe.once.Do(func() { oneDNNProbe.err = probeOneDNN() })
+	oneDNNProbe.once.Do(func() {
+		// oneDNN reads the variable when it makes its first primitive,
+		// which the probe does.
+		if _, ok := os.LookupEnv("ONEDNN_PRIMITIVE_CACHE_CAPACITY"); !ok {
+			if err := os.Setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", primitiveCache); err != nil {
+				oneDNNProbe.err = err
+				return
+			}
+		}
+		oneDNNProbe.err = probeOneDNN()
+	})
 	return oneDNNProbe.err
 }
 

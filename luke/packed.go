@@ -126,7 +126,16 @@ func (m *Model) checkInput(i int, x Input) error {
 
 // upload copies Go data to a tensor of the given shape on the model's device.
 func (m *Model) upload(s *scope, data any, shape ...int64) *ts.Tensor {
-	t, err := ts.NewTensorFromData(data, shape)
+	var t *ts.Tensor
+	var err error
+	switch d := data.(type) {
+	case []float32:
+		t, err = fromSlice(d, shape)
+	case []int64:
+		t, err = fromSlice(d, shape)
+	default:
+		t, err = ts.NewTensorFromData(data, shape)
+	}
 	if err != nil {
 		panic(err)
 	}
@@ -159,14 +168,14 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 
 	// Embeddings (spec §1.2, §1.3), row by row.
 	x := s.keep(m.weight("word_embeddings.word_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordIDs, Nw), false))
-	x.MustAdd_(s.keep(m.weight("word_embeddings.position_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordPos, Nw), false)))
-	x.MustAdd_(s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false)))
+	addInPlace(x, s.keep(m.weight("word_embeddings.position_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordPos, Nw), false)))
+	addInPlace(x, s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false)))
 	X := m.layerNorm(s, x, "word_embeddings.LayerNorm")
 	e := s.keep(m.weight("entity_embeddings.ent_embeds.weight").MustIndexSelect(0, m.upload(s, p.entIDs, Ne), false))
 	e = m.evalLinearOf(s, e, "entity_embeddings.ent_embeds_dense")
 	epos := s.keep(m.weight("entity_embeddings.pos_embeds.weight").MustNarrow(0, 0, int64(p.maxLw), false))
-	e.MustAdd_(s.keep(m.upload(s, p.posAvg, Ne, int64(p.maxLw)).MustMatmul(epos, false)))
-	e.MustAdd_(s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)))
+	addInPlace(e, s.keep(m.upload(s, p.posAvg, Ne, int64(p.maxLw)).MustMatmul(epos, false)))
+	addInPlace(e, s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)))
 	E := m.layerNorm(s, e, "entity_embeddings.lnorm")
 	T := s.keep(ts.MustCat([]*ts.Tensor{X, E}, 0))
 
@@ -217,12 +226,12 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 
 		lp := "encoder." + strconv.Itoa(i) + "."
 		S1 := m.evalLinearOf(ls, C, lp+"self_output.dense")
-		S1.MustAdd_(T)
+		addInPlace(S1, T)
 		S1 = m.layerNorm(ls, S1, lp+"self_output.LayerNorm")
 		I := m.evalLinearOf(ls, S1, lp+"intermediate.dense")
-		I.MustGelu_("none")
+		inPlace(I, func() { I.MustGelu_("none") })
 		O := m.evalLinearOf(ls, I, lp+"output.dense")
-		O.MustAdd_(S1)
+		addInPlace(O, S1)
 		O = m.layerNorm(&scope{}, O, lp+"output.LayerNorm") // outlives the layer's scope
 		ls.free()
 		if i > 0 { // the previous layer's output; the embeddings belong to s
