@@ -150,6 +150,9 @@ func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, erro
 			texts[i] = p
 		}
 		res, err := m.model.NER(ctx, texts, m.special, luke.NEROptions{BatchSize: m.cfg.BatchSize, MaxEntities: m.cfg.MaxEntities})
+		// The chunk's libtorch memory is freed; give it back to the system
+		// so that the peak stays that of one chunk over any corpus.
+		luke.ReleaseMemory()
 		if err != nil {
 			return nil, err
 		}
