@@ -54,10 +54,7 @@ func BenchmarkNER(b *testing.B) {
 	}
 	special := SpecialIDs{CLS: 2, SEP: 3}
 	opts := NEROptions{BatchSize: ref.BatchSize}
-	for _, path := range []struct {
-		name   string
-		oneDNN bool
-	}{{"onednn", true}, {"openblas", false}} {
+	for _, path := range linearPathList {
 		b.Run(path.name, func(b *testing.B) {
 			if path.oneDNN {
 				if err := useOneDNN(m.device); err != nil {

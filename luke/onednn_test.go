@@ -11,6 +11,12 @@ import (
 	"github.com/sugarme/gotch/ts"
 )
 
+// linearPathList names the two ways the packed pass runs its linear layers.
+var linearPathList = []struct {
+	name   string
+	oneDNN bool
+}{{"openblas", false}, {"onednn", true}}
+
 // linearPaths runs fn once with the packed pass's linear layers on
 // libtorch's linear (openblas) and once on oneDNN (onednn, skipped where
 // this libtorch has no oneDNN), on the same model.
@@ -18,10 +24,7 @@ func linearPaths(t *testing.T, m *Model, fn func(t *testing.T)) {
 	t.Helper()
 	use := m.oneDNN
 	t.Cleanup(func() { m.oneDNN = use })
-	for _, path := range []struct {
-		name   string
-		oneDNN bool
-	}{{"openblas", false}, {"onednn", true}} {
+	for _, path := range linearPathList {
 		t.Run(path.name, func(t *testing.T) {
 			if path.oneDNN {
 				if err := useOneDNN(m.device); err != nil {
