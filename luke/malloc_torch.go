@@ -22,7 +22,7 @@ import "C"
 // each keeping the freed memory of a batch (trimmed only past
 // M_TRIM_THRESHOLD). Limiting the arenas here took the peak RSS of a DaLUKE
 // run over 64 CoNLL-2003 sentences from 3.0 to 2.8 GB; MALLOC_ARENA_MAX=1
-// in the environment, which glibc reads before any library starts a thread,
+// in the environment, which glibc reads at start-up before the libraries load,
 // bounds it further (BENCHMARKS.md, Memory). Go calls into libtorch from one
 // goroutine at a time, so the arena's lock is not contended.
 func init() {
