@@ -17,7 +17,10 @@ import (
 // the PyTorch reference on the same corpus. Set NERBENCH_DALUKE_BENCH=DIR;
 // `make torch-bench` does both. It reports sentences/s, spans/s and the
 // speed relative to the reference in wall-clock time (x-reference) and in CPU
-// time (x-reference-cpu, steadier on a shared machine).
+// time (x-reference-cpu, steadier on a shared machine). It runs twice, with
+// the packed pass's linear layers on oneDNN (sub-benchmark onednn, what
+// NewModel picks where libtorch has it) and on libtorch's linear, OpenBLAS
+// (openblas), so that both are measured in the same run.
 func BenchmarkNER(b *testing.B) {
 	dir := os.Getenv("NERBENCH_DALUKE_BENCH")
 	if dir == "" {
@@ -51,14 +54,30 @@ func BenchmarkNER(b *testing.B) {
 	}
 	special := SpecialIDs{CLS: 2, SEP: 3}
 	opts := NEROptions{BatchSize: ref.BatchSize}
-	if _, err := m.NER(b.Context(), corpus.Pieces[:8], special, opts); err != nil { // warm-up, as the reference
+	for _, path := range linearPathList {
+		b.Run(path.name, func(b *testing.B) {
+			if path.oneDNN {
+				if err := useOneDNN(m.device); err != nil {
+					b.Skip(err)
+				}
+			}
+			m.oneDNN = path.oneDNN
+			benchNER(b, m, corpus.Pieces, special, opts, ref.SentencesPerS, ref.SentencesPerCPUS)
+		})
+	}
+}
+
+// benchNER tags pieces with m and reports the speed, relative to the
+// reference's sentences per second (wall and CPU) where they are positive.
+func benchNER(b *testing.B, m *Model, pieces [][][]int64, special SpecialIDs, opts NEROptions, refWall, refCPU float64) {
+	if _, err := m.NER(b.Context(), pieces[:min(8, len(pieces))], special, opts); err != nil { // warm-up, as the reference
 		b.Fatal(err)
 	}
 	spans := 0
 	cpu0 := cpuSeconds(b)
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := m.NER(b.Context(), corpus.Pieces, special, opts)
+		res, err := m.NER(b.Context(), pieces, special, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -68,17 +87,17 @@ func BenchmarkNER(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	n := float64(len(corpus.Pieces))
+	n := float64(len(pieces))
 	secs := b.Elapsed().Seconds() / float64(b.N)
 	cpu := (cpuSeconds(b) - cpu0) / float64(b.N)
 	b.ReportMetric(n/secs, "sentences/s")
 	b.ReportMetric(float64(spans)/secs, "spans/s")
 	b.ReportMetric(n/cpu, "sentences/cpu-s")
-	if ref.SentencesPerS > 0 {
-		b.ReportMetric(n/secs/ref.SentencesPerS, "x-reference")
+	if refWall > 0 {
+		b.ReportMetric(n/secs/refWall, "x-reference")
 	}
-	if ref.SentencesPerCPUS > 0 {
-		b.ReportMetric(n/cpu/ref.SentencesPerCPUS, "x-reference-cpu")
+	if refCPU > 0 {
+		b.ReportMetric(n/cpu/refCPU, "x-reference-cpu")
 	}
 }
 

@@ -156,6 +156,10 @@ func ReadArchive(file string) (*Checkpoint, error) {
 	return ck, nil
 }
 
+// maxMember bounds the size of an archive member that readArchive reads
+// into memory, far above any DaLUKE model.bin (0.5 GB at base size).
+const maxMember = 16 << 30
+
 func readArchive(r io.Reader) (*Checkpoint, error) {
 	gz, err := gzip.NewReader(r)
 	if err != nil {
@@ -183,8 +187,13 @@ func readArchive(r io.Reader) (*Checkpoint, error) {
 		default:
 			return nil, fmt.Errorf("unexpected archive member %q", h.Name)
 		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
+		// One buffer of the member's size: io.ReadAll would grow it step by
+		// step, leaving about twice model.bin's size of garbage behind.
+		if h.Size < 0 || h.Size > maxMember {
+			return nil, fmt.Errorf("%s: archive member of %d bytes", name, h.Size)
+		}
+		data := make([]byte, h.Size)
+		if _, err := io.ReadFull(tr, data); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		members[name] = data

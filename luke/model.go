@@ -21,6 +21,9 @@ type Model struct {
 	meta   Metadata
 	device gotch.Device
 	w      map[string]*ts.Tensor
+	// oneDNN: the packed evaluation pass runs its linear layers on oneDNN
+	// (onednn.go); set by NewModel where libtorch has it.
+	oneDNN bool
 }
 
 // NewModel copies a checkpoint's weights to device: "cpu", "cuda", or ""
@@ -42,13 +45,14 @@ func NewModel(ck *Checkpoint, device string) (m *Model, err error) {
 	default:
 		return nil, fmt.Errorf("device %q: want cpu, cuda or empty", device)
 	}
-	m = &Model{cfg: ck.Config, meta: ck.Metadata, device: dev, w: make(map[string]*ts.Tensor, len(ck.Tensors))}
+	m = &Model{cfg: ck.Config, meta: ck.Metadata, device: dev, w: make(map[string]*ts.Tensor, len(ck.Tensors)),
+		oneDNN: useOneDNN(dev) == nil}
 	for k, t := range ck.Tensors {
 		shape := make([]int64, len(t.Shape))
 		for i, d := range t.Shape {
 			shape[i] = int64(d)
 		}
-		x, err := tensorOfF32(t.F32, shape)
+		x, err := fromSlice(t.F32, shape)
 		if err != nil {
 			m.Close()
 			return nil, fmt.Errorf("%q: %w", k, err)

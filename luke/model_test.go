@@ -92,22 +92,29 @@ func TestSpanLogitsReference(t *testing.T) {
 	m := newFixtureModel(t, "daluke-ner.tar.gz")
 	in := recordInput(ref.NERForward)
 	ex := Example{WordIDs: in.WordIDs, Entities: in.Entities, Spans: make([]Span, len(in.Entities))}
-	got, err := m.SpanLogits(t.Context(), []Example{ex})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var flat []float32
-	for _, r := range got[0] {
-		flat = append(flat, r...)
-	}
-	maxAbsDiff(t, "logits", flat, ref.NERForward.Logits)
+	linearPaths(t, m, func(t *testing.T) {
+		got, err := m.SpanLogits(t.Context(), []Example{ex})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var flat []float32
+		for _, r := range got[0] {
+			flat = append(flat, r...)
+		}
+		maxAbsDiff(t, "logits", flat, ref.NERForward.Logits)
+	})
 }
 
 // TestNERReference runs span NER end to end on the fixture's texts (given as
-// word pieces) in batches of 3 examples, where the reference used 8.
+// word pieces) in batches of 3 examples, where the reference used 8, with
+// the linear layers on OpenBLAS and on oneDNN.
 func TestNERReference(t *testing.T) {
 	ref := readReference(t)
 	m := newFixtureModel(t, "daluke-ner.tar.gz")
+	linearPaths(t, m, func(t *testing.T) { testNERReference(t, m, ref) })
+}
+
+func testNERReference(t *testing.T, m *Model, ref *reference) {
 	texts := make([][][]int64, len(ref.Texts))
 	for i, tx := range ref.Texts {
 		texts[i] = tx.Pieces

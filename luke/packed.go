@@ -31,6 +31,9 @@ import (
 //     the same call (baddbmm) and the 1/√64 = 1/8 applied as its alpha, a
 //     power of two and so exact.
 //
+// Every linear layer of the pass runs on oneDNN where libtorch has it
+// (evalLinear, onednn.go), on libtorch's linear (OpenBLAS) otherwise.
+//
 // The fused weights are cut from the model's weights at each call (a copy
 // of 3 MB per layer, next to gigaflops of products), so a model that is
 // being trained never scores with stale copies.
@@ -123,7 +126,16 @@ func (m *Model) checkInput(i int, x Input) error {
 
 // upload copies Go data to a tensor of the given shape on the model's device.
 func (m *Model) upload(s *scope, data any, shape ...int64) *ts.Tensor {
-	t, err := ts.NewTensorFromData(data, shape)
+	var t *ts.Tensor
+	var err error
+	switch d := data.(type) {
+	case []float32:
+		t, err = fromSlice(d, shape)
+	case []int64:
+		t, err = fromSlice(d, shape)
+	default:
+		t, err = ts.NewTensorFromData(data, shape)
+	}
 	if err != nil {
 		panic(err)
 	}
@@ -156,14 +168,14 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 
 	// Embeddings (spec §1.2, §1.3), row by row.
 	x := s.keep(m.weight("word_embeddings.word_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordIDs, Nw), false))
-	x.MustAdd_(s.keep(m.weight("word_embeddings.position_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordPos, Nw), false)))
-	x.MustAdd_(s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false)))
+	addInPlace(x, s.keep(m.weight("word_embeddings.position_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordPos, Nw), false)))
+	addInPlace(x, s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false)))
 	X := m.layerNorm(s, x, "word_embeddings.LayerNorm")
 	e := s.keep(m.weight("entity_embeddings.ent_embeds.weight").MustIndexSelect(0, m.upload(s, p.entIDs, Ne), false))
-	e = m.linear(s, e, "entity_embeddings.ent_embeds_dense")
+	e = m.evalLinearOf(s, e, "entity_embeddings.ent_embeds_dense")
 	epos := s.keep(m.weight("entity_embeddings.pos_embeds.weight").MustNarrow(0, 0, int64(p.maxLw), false))
-	e.MustAdd_(s.keep(m.upload(s, p.posAvg, Ne, int64(p.maxLw)).MustMatmul(epos, false)))
-	e.MustAdd_(s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)))
+	addInPlace(e, s.keep(m.upload(s, p.posAvg, Ne, int64(p.maxLw)).MustMatmul(epos, false)))
+	addInPlace(e, s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)))
 	E := m.layerNorm(s, e, "entity_embeddings.lnorm")
 	T := s.keep(ts.MustCat([]*ts.Tensor{X, E}, 0))
 
@@ -194,11 +206,11 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 		pre := "encoder." + strconv.Itoa(i) + ".attention."
 		kvW := ls.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.weight"), m.weight(pre + "V.weight")}, 0))
 		kvB := ls.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.bias"), m.weight(pre + "V.bias")}, 0))
-		kv := ls.keep(ts.MustLinear(T, kvW, kvB)) // [N, 2H]
+		kv := m.evalLinear(ls, T, kvW, kvB) // [N, 2H]
 		Xl := ls.keep(T.MustNarrow(0, 0, Nw, false))
 		El := ls.keep(T.MustNarrow(0, Nw, Ne, false))
-		qw := ls.keep(ts.MustLinear(Xl, m.headPairs(ls, pre+"Q_w.weight", pre+"Q_w2e.weight"), m.headPairs(ls, pre+"Q_w.bias", pre+"Q_w2e.bias")))
-		qe := ls.keep(ts.MustLinear(El, m.headPairs(ls, pre+"Q_e2w.weight", pre+"Q_e.weight"), m.headPairs(ls, pre+"Q_e2w.bias", pre+"Q_e.bias")))
+		qw := m.evalLinear(ls, Xl, m.headPairs(ls, pre+"Q_w.weight", pre+"Q_w2e.weight"), m.headPairs(ls, pre+"Q_w.bias", pre+"Q_w2e.bias"))
+		qe := m.evalLinear(ls, El, m.headPairs(ls, pre+"Q_e2w.weight", pre+"Q_e.weight"), m.headPairs(ls, pre+"Q_e2w.bias", pre+"Q_e.bias"))
 		q := ls.keep(ls.keep(ts.MustCat([]*ts.Tensor{qw, qe}, 0)).MustView([]int64{N, heads, 2 * d}, false))
 		k := ls.keep(ls.keep(kv.MustNarrow(1, 0, H, false)).MustView([]int64{N, heads, d}, false))
 		v := ls.keep(ls.keep(kv.MustNarrow(1, H, H, false)).MustView([]int64{N, heads, d}, false))
@@ -213,13 +225,13 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 		C = ls.keep(ls.keep(C.MustTranspose(0, 1, false)).MustReshape([]int64{N, H}, false))
 
 		lp := "encoder." + strconv.Itoa(i) + "."
-		S1 := m.linear(ls, C, lp+"self_output.dense")
-		S1.MustAdd_(T)
+		S1 := m.evalLinearOf(ls, C, lp+"self_output.dense")
+		addInPlace(S1, T)
 		S1 = m.layerNorm(ls, S1, lp+"self_output.LayerNorm")
-		I := m.linear(ls, S1, lp+"intermediate.dense")
-		I.MustGelu_("none")
-		O := m.linear(ls, I, lp+"output.dense")
-		O.MustAdd_(S1)
+		I := m.evalLinearOf(ls, S1, lp+"intermediate.dense")
+		InPlace(I, func() { I.MustGelu_("none") })
+		O := m.evalLinearOf(ls, I, lp+"output.dense")
+		addInPlace(O, S1)
 		O = m.layerNorm(&scope{}, O, lp+"output.LayerNorm") // outlives the layer's scope
 		ls.free()
 		if i > 0 { // the previous layer's output; the embeddings belong to s
@@ -255,7 +267,7 @@ func (m *Model) packedSpanLogits(s *scope, exs []Example) (*ts.Tensor, *packing,
 	gather := func(idx []int64) *ts.Tensor { return s.keep(out.MustIndexSelect(0, m.upload(s, idx, Ne), false)) }
 	E := s.keep(out.MustNarrow(0, int64(p.Nw), Ne, false))
 	features := m.spanFeatures(s, gather, start, end, E, 1)
-	return m.linear(s, features, "classifier"), p, nil
+	return m.evalLinearOf(s, features, "classifier"), p, nil
 }
 
 // spanInputs checks that every example has one entity slot per span and

@@ -35,36 +35,42 @@ func TestPackedMatchesPadded(t *testing.T) {
 		{"all reversed", reversed},
 		{"long and short", []Example{exs[len(exs)-1], exs[0], exs[len(exs)/2]}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			packed, err := m.SpanLogits(t.Context(), tc.exs)
-			if err != nil {
-				t.Fatal(err)
+	linearPaths(t, m, func(t *testing.T) {
+		for _, tc := range tests {
+			testPackedMatchesPadded(t, m, tc.name, exs)
+		}
+	})
+}
+
+func testPackedMatchesPadded(t *testing.T, m *Model, name string, exs []Example) {
+	t.Run(name, func(t *testing.T) {
+		packed, err := m.SpanLogits(t.Context(), exs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s scope
+		defer s.free()
+		logits, b, err := m.spanLogits(&s, exs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := values(&s, logits)
+		C := m.Config().Labels
+		worst := 0.0
+		for i, ex := range exs {
+			if len(packed[i]) != len(ex.Spans) {
+				t.Fatalf("example %d: got %d logit rows, want %d", i, len(packed[i]), len(ex.Spans))
 			}
-			var s scope
-			defer s.free()
-			logits, b, err := m.spanLogits(&s, tc.exs, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			flat := values(&s, logits)
-			C := m.Config().Labels
-			worst := 0.0
-			for i, ex := range tc.exs {
-				if len(packed[i]) != len(ex.Spans) {
-					t.Fatalf("example %d: got %d logit rows, want %d", i, len(packed[i]), len(ex.Spans))
+			for j := range ex.Spans {
+				for c := range C {
+					worst = math.Max(worst, math.Abs(float64(packed[i][j][c]-flat[(i*b.Le+j)*C+c])))
 				}
-				for j := range ex.Spans {
-					for c := range C {
-						worst = math.Max(worst, math.Abs(float64(packed[i][j][c]-flat[(i*b.Le+j)*C+c])))
-					}
-				}
 			}
-			if worst > 1e-5 || math.IsNaN(worst) {
-				t.Errorf("packed and padded logits differ by up to %.3g, want <= 1e-5", worst)
-			}
-		})
-	}
+		}
+		if worst > 1e-5 || math.IsNaN(worst) {
+			t.Errorf("packed and padded logits differ by up to %.3g, want <= 1e-5", worst)
+		}
+	})
 }
 
 // TestChunkWordsDiffer is why the chunks of a window each encode its words:

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"unsafe"
 
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
@@ -127,31 +126,4 @@ func (m *Model) encodeWords(s *scope, B, L int64, ids, pos, ext *ts.Tensor) *ts.
 		X = nX
 	}
 	return s.keep(X)
-}
-
-// tensorOfF32 copies data into a new CPU float32 tensor of the given shape
-// with one copy. gotch's NewTensorFromData encodes the data through
-// encoding/binary into two more buffers first: the 2.2 GB of XLM-R large
-// took minutes and three times their size in memory that way.
-func tensorOfF32(data []float32, shape []int64) (*ts.Tensor, error) {
-	n := int64(1)
-	for _, d := range shape {
-		n *= d
-	}
-	if int64(len(data)) != n {
-		return nil, fmt.Errorf("%d values for shape %v", len(data), shape)
-	}
-	t, err := ts.Empty(shape, gotch.Float, gotch.CPU)
-	if err != nil {
-		return nil, err
-	}
-	if n > 0 {
-		p, err := t.DataPtr()
-		if err != nil {
-			t.MustDrop()
-			return nil, err
-		}
-		copy(unsafe.Slice((*float32)(p), n), data)
-	}
-	return t, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -31,7 +32,7 @@ int64_t atg_count(tensor self) {
 `
 
 func TestStubFunctions(t *testing.T) {
-	got, names, err := stubFunctions([]byte(generated), []int{11, 18, 11})
+	got, rep, err := stubFunctions([]byte(generated), []int{11, 18, 11}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,14 +56,101 @@ int64_t atg_count(tensor self) {
 	if diff := cmp.Diff(want, string(got)); diff != "" {
 		t.Errorf("source mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"atg_count", "atg_missing"}, names); diff != "" {
+	if diff := cmp.Diff(rewritten{stubbed: []string{"atg_count", "atg_missing"}}, rep, cmp.AllowUnexported(rewritten{})); diff != "" {
 		t.Errorf("names mismatch (-want +got):\n%s", diff)
 	}
 }
 
 func TestStubFunctionsOutside(t *testing.T) {
-	if _, _, err := stubFunctions([]byte(generated), []int{1}); err == nil || !strings.Contains(err.Error(), "line 1") {
+	if _, _, err := stubFunctions([]byte(generated), []int{1}, true); err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("got error %v, want one naming line 1", err)
+	}
+}
+
+// maskedGrad holds gotch v0.9.1's wrappers of the to_dense family, which
+// pass libtorch 2.1's masked_grad argument, and one function with a
+// masked_grad parameter that adapt does not know how to rewrite.
+const maskedGrad = `void atg_to_dense(tensor *out__, tensor self, int dtype, int masked_grad) {
+  PROTECT(
+    auto outputs__ = self->to_dense(dtype < 0 ? c10::nullopt : c10::optional<at::ScalarType>(at::ScalarType(dtype)), (bool)masked_grad);
+    out__[0] = new torch::Tensor(outputs__);
+  )
+}
+
+void atg_to_dense_backward(tensor *out__, tensor grad, tensor input, int masked_grad) {
+  PROTECT(
+    auto outputs__ = torch::to_dense_backward(*grad, *input, (bool)masked_grad);
+    out__[0] = new torch::Tensor(outputs__);
+  )
+}
+
+void atg_other(tensor *out__, tensor self, int masked_grad) {
+  PROTECT(
+    auto outputs__ = torch::other(*self, masked_grad ? 1 : 0);
+    out__[0] = new torch::Tensor(outputs__);
+  )
+}
+`
+
+func TestStubFunctionsAdapt(t *testing.T) {
+	const guard = `    if (!masked_grad && %[1]s->layout() != c10::kStrided && %[1]s->layout() != c10::kMkldnn)
+      throw std::runtime_error("%[2]s: masked_grad=false needs libtorch 2.1; this one always masks the gradient of a sparse tensor");
+`
+	adapted := "void atg_to_dense(tensor *out__, tensor self, int dtype, int masked_grad) {\n  PROTECT(\n" +
+		fmt.Sprintf(guard, "self", "atg_to_dense") +
+		`    auto outputs__ = self->to_dense(dtype < 0 ? c10::nullopt : c10::optional<at::ScalarType>(at::ScalarType(dtype)));
+    out__[0] = new torch::Tensor(outputs__);
+  )
+}
+
+void atg_to_dense_backward(tensor *out__, tensor grad, tensor input, int masked_grad) {
+  PROTECT(
+` + fmt.Sprintf(guard, "input", "atg_to_dense_backward") +
+		`    auto outputs__ = torch::to_dense_backward(*grad, *input);
+    out__[0] = new torch::Tensor(outputs__);
+  )
+}
+`
+	stubbed := func(name string) string {
+		return `  PROTECT(throw std::runtime_error("` + name + `: not available in the libtorch this gotch was built against");)
+`
+	}
+	other := `
+void atg_other(tensor *out__, tensor self, int masked_grad) {
+` + stubbed("atg_other") + "}\n"
+	tests := []struct {
+		name  string
+		adapt bool
+		want  string
+		rep   rewritten
+	}{
+		{
+			name:  "adapt",
+			adapt: true,
+			want:  adapted + other,
+			rep:   rewritten{adapted: []string{"atg_to_dense", "atg_to_dense_backward"}, stubbed: []string{"atg_other"}},
+		},
+		{
+			name: "stub only",
+			want: "void atg_to_dense(tensor *out__, tensor self, int dtype, int masked_grad) {\n" + stubbed("atg_to_dense") + "}\n\n" +
+				"void atg_to_dense_backward(tensor *out__, tensor grad, tensor input, int masked_grad) {\n" + stubbed("atg_to_dense_backward") + "}\n" +
+				other,
+			rep: rewritten{stubbed: []string{"atg_other", "atg_to_dense", "atg_to_dense_backward"}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rep, err := stubFunctions([]byte(maskedGrad), []int{3, 10, 17}, tc.adapt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, string(got)); diff != "" {
+				t.Errorf("source mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.rep, rep, cmp.AllowUnexported(rewritten{})); diff != "" {
+				t.Errorf("names mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

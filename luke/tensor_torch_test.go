@@ -1,0 +1,99 @@
+//go:build torch
+
+package luke
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sugarme/gotch"
+	"github.com/sugarme/gotch/ts"
+)
+
+func TestFromSlice(t *testing.T) {
+	var s scope
+	defer s.free()
+	f, err := fromSlice([]float32{1, 2, 3, 4, 5, 6}, []int64{2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.keep(f)
+	if diff := cmp.Diff([]int64{2, 3}, f.MustSize()); diff != "" {
+		t.Errorf("shape mismatch (-want +got):\n%s", diff)
+	}
+	if got := values(&s, s.keep(f.MustSum(gotch.Float, false))); !slices.Equal(got, []float32{21}) {
+		t.Errorf("sum: got %v, want 21", got)
+	}
+	if got := values(&s, s.keep(f.MustSelect(0, 1, false))); !slices.Equal(got, []float32{4, 5, 6}) {
+		t.Errorf("row 1: got %v, want [4 5 6]", got)
+	}
+	i, err := fromSlice([]int64{7, 1 << 40}, []int64{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.keep(i)
+	if i.DType() != gotch.Int64 {
+		t.Errorf("dtype %v, want int64", i.DType())
+	}
+	got := make([]int64, 2)
+	i.MustCopyData(got, 2)
+	if !slices.Equal(got, []int64{7, 1 << 40}) {
+		t.Errorf("got %v, want [7 %d]", got, int64(1)<<40)
+	}
+	e, err := fromSlice([]float32{}, []int64{0, 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.keep(e)
+	if diff := cmp.Diff([]int64{0, 4}, e.MustSize()); diff != "" {
+		t.Errorf("empty shape mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := fromSlice([]float32{1, 2, 3}, []int64{2, 2}); err == nil {
+		t.Error("3 values for shape [2 2]: no error")
+	}
+}
+
+// TestFromSliceAllocations checks that a tensor is made with a fixed number
+// of Go allocations, not a few per value as gotch's NewTensorFromData makes.
+func TestFromSliceAllocations(t *testing.T) {
+	data := make([]float32, 1<<16)
+	allocs := testing.AllocsPerRun(5, func() {
+		x, err := fromSlice(data, []int64{256, 256})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.MustDrop()
+	})
+	if allocs > 50 {
+		t.Errorf("%.0f allocations for %d values, want at most 50", allocs, len(data))
+	}
+}
+
+// TestInPlaceFrees checks that a tensor changed in place through InPlace
+// gives its memory back when dropped, which gotch's in-place wrappers alone
+// do not: the tensor is 64 MiB, so its memory is an mmap of its own that
+// glibc returns at once.
+func TestInPlaceFrees(t *testing.T) {
+	const n = 16 << 20 // float32s
+	tests := []struct {
+		name string
+		op   func(x, y *ts.Tensor)
+	}{
+		{"add", func(x, y *ts.Tensor) { addInPlace(x, y) }},
+		{"gelu", func(x, _ *ts.Tensor) { InPlace(x, func() { x.MustGelu_("none") }) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			y := ts.MustOnes([]int64{1}, gotch.Float, gotch.CPU)
+			defer y.MustDrop()
+			before := mallocInUse()
+			x := ts.MustZeros([]int64{n}, gotch.Float, gotch.CPU)
+			tc.op(x, y)
+			x.MustDrop()
+			if leaked := mallocInUse() - before; leaked > n {
+				t.Errorf("%d bytes still allocated after the drop, want under %d", leaked, n)
+			}
+		})
+	}
+}
