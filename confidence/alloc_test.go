@@ -26,10 +26,19 @@ func TestBootstrapAllocations(t *testing.T) {
 		}
 		return after.TotalAlloc - before.TotalAlloc
 	}
-	small, large := alloc(1000), alloc(100_000)
-	// 4 KiB of slack for the runtime's own bookkeeping; a copy of the
+	// The least of three runs each: a single run can catch the runtime's
+	// own allocations (a few KiB, seen in CI) in the middle of it.
+	least := func(n int) uint64 {
+		m := alloc(n)
+		for range 2 {
+			m = min(m, alloc(n))
+		}
+		return m
+	}
+	small, large := least(1000), least(100_000)
+	// 64 KiB of slack for the runtime's own bookkeeping; a copy of the
 	// 100k sentences' counts would be 2.4 MB.
-	if large > small+4096 {
+	if large > small+64<<10 {
 		t.Errorf("bootstrap of 100k sentences allocated %d bytes, of 1k sentences %d: want no growth with the sentences", large, small)
 	}
 }
