@@ -7,6 +7,15 @@ package luke
 */
 import "C"
 
+import "sync"
+
+// mallocMode is a pair of glibc malloc thresholds (mallopt).
+type mallocMode struct {
+	mmap, trim int // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD in bytes
+}
+
+// trainingMalloc is the process-wide default, set at init.
+//
 // libtorch allocates its CPU tensors with glibc's malloc, and a training
 // step frees and reallocates many tensors of a few hundred kilobytes to a
 // few megabytes. Above glibc's mmap threshold each one is a fresh mmap whose
@@ -15,7 +24,40 @@ import "C"
 // only from 32 MiB, and no trimming of the heap's top) took 11 % off a
 // training update's CPU time. Memory freed by libtorch then stays with the
 // process for reuse.
-//
+var trainingMalloc = mallocMode{mmap: 32 << 20, trim: 1 << 30}
+
+// inferenceMalloc is what NER runs under. A forward pass without gradients
+// frees each layer's activations as the next is made, so the heap that
+// trainingMalloc keeps grows to the largest batches' worth of freed,
+// fragmented memory: with the base-size DaLUKE that was over a GiB above
+// the weights (BENCHMARKS.md, Memory). Here a buffer of 1 MiB or more (an
+// activation of a few rows and up) is its own mmap and goes back to the
+// system when libtorch frees it, and the heap is trimmed past 16 MiB free.
+var inferenceMalloc = mallocMode{mmap: 1 << 20, trim: 16 << 20}
+
+var (
+	mallocMu  sync.Mutex
+	mallocNow mallocMode
+)
+
+// setMalloc applies mode and returns the mode it replaced.
+func setMalloc(mode mallocMode) mallocMode {
+	mallocMu.Lock()
+	defer mallocMu.Unlock()
+	old := mallocNow
+	C.mallopt(C.M_MMAP_THRESHOLD, C.int(mode.mmap))
+	C.mallopt(C.M_TRIM_THRESHOLD, C.int(mode.trim))
+	mallocNow = mode
+	return old
+}
+
+// currentMalloc returns the thresholds in force.
+func currentMalloc() mallocMode {
+	mallocMu.Lock()
+	defer mallocMu.Unlock()
+	return mallocNow
+}
+
 // One arena: glibc gives each thread that calls malloc an arena of its own
 // (up to eight per core), and Go runs cgo calls on whichever of its threads
 // is free, so over a long run libtorch's tensors come from several arenas,
@@ -26,7 +68,6 @@ import "C"
 // bounds it further (BENCHMARKS.md, Memory). Go calls into libtorch from one
 // goroutine at a time, so the arena's lock is not contended.
 func init() {
-	C.mallopt(C.M_MMAP_THRESHOLD, 32<<20)
-	C.mallopt(C.M_TRIM_THRESHOLD, 1<<30)
+	setMalloc(trainingMalloc)
 	C.mallopt(C.M_ARENA_MAX, 1)
 }
