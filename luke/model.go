@@ -107,6 +107,19 @@ func (s *scope) free() {
 	s.list = nil
 }
 
+// freeBut frees the scope's tensors except t, which it returns to the
+// caller to keep or free. A view among the freed keeps the memory it
+// shares with t.
+func (s *scope) freeBut(t *ts.Tensor) *ts.Tensor {
+	for _, u := range s.list {
+		if u != t {
+			u.MustDrop()
+		}
+	}
+	s.list = nil
+	return t
+}
+
 func (m *Model) weight(name string) *ts.Tensor {
 	t, ok := m.w[name]
 	if !ok {
@@ -482,6 +495,7 @@ func (m *Model) NER(ctx context.Context, texts [][][]int64, special SpecialIDs, 
 	if len(labels) != m.cfg.Labels {
 		return nil, fmt.Errorf("%d labels for a classifier of %d classes", len(labels), m.cfg.Labels)
 	}
+	defer setMalloc(setMalloc(inferenceMalloc))
 	meta := m.meta
 	if opts.MaxEntities > 0 {
 		meta.MaxEntities = opts.MaxEntities

@@ -202,35 +202,41 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 		return ls.keep(g.MustView([]int64{heads * B, L, w}, false))
 	}
 	for i := range m.cfg.Layers {
+		// Each step's intermediates are freed as soon as its result is
+		// made, so that the peak is the largest step's, not the layer's
+		// sum (BENCHMARKS.md, Memory).
 		ls := &scope{}
+		as := &scope{}
 		pre := "encoder." + strconv.Itoa(i) + ".attention."
-		kvW := ls.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.weight"), m.weight(pre + "V.weight")}, 0))
-		kvB := ls.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.bias"), m.weight(pre + "V.bias")}, 0))
-		kv := m.evalLinear(ls, T, kvW, kvB) // [N, 2H]
-		Xl := ls.keep(T.MustNarrow(0, 0, Nw, false))
-		El := ls.keep(T.MustNarrow(0, Nw, Ne, false))
-		qw := m.evalLinear(ls, Xl, m.headPairs(ls, pre+"Q_w.weight", pre+"Q_w2e.weight"), m.headPairs(ls, pre+"Q_w.bias", pre+"Q_w2e.bias"))
-		qe := m.evalLinear(ls, El, m.headPairs(ls, pre+"Q_e2w.weight", pre+"Q_e.weight"), m.headPairs(ls, pre+"Q_e2w.bias", pre+"Q_e.bias"))
-		q := ls.keep(ls.keep(ts.MustCat([]*ts.Tensor{qw, qe}, 0)).MustView([]int64{N, heads, 2 * d}, false))
-		k := ls.keep(ls.keep(kv.MustNarrow(1, 0, H, false)).MustView([]int64{N, heads, d}, false))
-		v := ls.keep(ls.keep(kv.MustNarrow(1, H, H, false)).MustView([]int64{N, heads, d}, false))
-		k2 := ls.keep(ts.MustZeros([]int64{N, heads, 2 * d}, gotch.Float, m.device))
-		ls.keep(ls.keep(k2.MustNarrow(0, 0, Nw, false)).MustNarrow(2, 0, d, false)).Copy_(ls.keep(k.MustNarrow(0, 0, Nw, false)))
-		ls.keep(ls.keep(k2.MustNarrow(0, Nw, Ne, false)).MustNarrow(2, d, d, false)).Copy_(ls.keep(k.MustNarrow(0, Nw, Ne, false)))
-		qh, kh, vh := headMajor(ls, q, 2*d), headMajor(ls, k2, 2*d), headMajor(ls, v, d)
-		S := ls.keep(ext.MustBaddbmm(qh, ls.keep(kh.MustTranspose(1, 2, false)), one, alpha, false))
-		P := ls.keep(S.MustSoftmax(-1, gotch.Float, false))
-		C := ls.keep(P.MustBmm(vh, false)) // [heads*B, L, d]
-		C = ls.keep(ls.keep(C.MustView([]int64{heads, B * L, d}, false)).MustIndexSelect(1, fromPadded, false))
-		C = ls.keep(ls.keep(C.MustTranspose(0, 1, false)).MustReshape([]int64{N, H}, false))
+		kvW := as.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.weight"), m.weight(pre + "V.weight")}, 0))
+		kvB := as.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.bias"), m.weight(pre + "V.bias")}, 0))
+		kv := m.evalLinear(as, T, kvW, kvB) // [N, 2H]
+		Xl := as.keep(T.MustNarrow(0, 0, Nw, false))
+		El := as.keep(T.MustNarrow(0, Nw, Ne, false))
+		qw := m.evalLinear(as, Xl, m.headPairs(as, pre+"Q_w.weight", pre+"Q_w2e.weight"), m.headPairs(as, pre+"Q_w.bias", pre+"Q_w2e.bias"))
+		qe := m.evalLinear(as, El, m.headPairs(as, pre+"Q_e2w.weight", pre+"Q_e.weight"), m.headPairs(as, pre+"Q_e2w.bias", pre+"Q_e.bias"))
+		q := as.keep(as.keep(ts.MustCat([]*ts.Tensor{qw, qe}, 0)).MustView([]int64{N, heads, 2 * d}, false))
+		k := as.keep(as.keep(kv.MustNarrow(1, 0, H, false)).MustView([]int64{N, heads, d}, false))
+		v := as.keep(as.keep(kv.MustNarrow(1, H, H, false)).MustView([]int64{N, heads, d}, false))
+		k2 := as.keep(ts.MustZeros([]int64{N, heads, 2 * d}, gotch.Float, m.device))
+		as.keep(as.keep(k2.MustNarrow(0, 0, Nw, false)).MustNarrow(2, 0, d, false)).Copy_(as.keep(k.MustNarrow(0, 0, Nw, false)))
+		as.keep(as.keep(k2.MustNarrow(0, Nw, Ne, false)).MustNarrow(2, d, d, false)).Copy_(as.keep(k.MustNarrow(0, Nw, Ne, false)))
+		ss := &scope{} // the scores and their inputs, freed once softmaxed
+		qh, kh, vh := headMajor(ss, q, 2*d), headMajor(ss, k2, 2*d), headMajor(as, v, d)
+		S := ss.keep(ext.MustBaddbmm(qh, ss.keep(kh.MustTranspose(1, 2, false)), one, alpha, false))
+		P := as.keep(S.MustSoftmax(-1, gotch.Float, false))
+		ss.free()
+		C := as.keep(P.MustBmm(vh, false)) // [heads*B, L, d]
+		C = as.keep(as.keep(C.MustView([]int64{heads, B * L, d}, false)).MustIndexSelect(1, fromPadded, false))
+		C = ls.keep(as.freeBut(as.keep(as.keep(C.MustTranspose(0, 1, false)).MustReshape([]int64{N, H}, false))))
 
 		lp := "encoder." + strconv.Itoa(i) + "."
-		S1 := m.evalLinearOf(ls, C, lp+"self_output.dense")
+		S1 := m.evalLinearOf(as, C, lp+"self_output.dense")
 		addInPlace(S1, T)
-		S1 = m.layerNorm(ls, S1, lp+"self_output.LayerNorm")
-		I := m.evalLinearOf(ls, S1, lp+"intermediate.dense")
+		S1 = ls.keep(as.freeBut(m.layerNorm(as, S1, lp+"self_output.LayerNorm")))
+		I := m.evalLinearOf(as, S1, lp+"intermediate.dense")
 		InPlace(I, func() { I.MustGelu_("none") })
-		O := m.evalLinearOf(ls, I, lp+"output.dense")
+		O := ls.keep(as.freeBut(m.evalLinearOf(as, I, lp+"output.dense")))
 		addInPlace(O, S1)
 		O = m.layerNorm(&scope{}, O, lp+"output.LayerNorm") // outlives the layer's scope
 		ls.free()
