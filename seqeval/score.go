@@ -196,6 +196,10 @@ type Result struct {
 
 	Repairs Repairs
 
+	// The fields from Gold to Confusion are filled only with
+	// Options.Details; without it they stay empty, not zero counts to
+	// trust.
+
 	// Gold and Pred hold each sentence's entities after Map and NoMisc,
 	// ordered by End.
 	Gold, Pred [][]Entity
