@@ -2,7 +2,6 @@ package dacy
 
 import (
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // The slow-tokenizer files that save_pretrained writes when the
@@ -129,42 +130,36 @@ func readSentencePiece(buf []byte) (pieces []spmPiece, charsmap []byte, err erro
 var errProto = errors.New("malformed protocol buffer")
 
 // protoFields calls fn on each field of a protocol buffer message: v for
-// length-delimited fields, fixed for varint and fixed-size ones.
+// length-delimited fields, fixed for varint and fixed-size ones. The wire
+// format is read by google.golang.org/protobuf's protowire.
 func protoFields(buf []byte, fn func(field int, v []byte, fixed uint64) error) error {
 	for len(buf) > 0 {
-		key, n := binary.Uvarint(buf)
-		if n <= 0 {
-			return errProto
+		num, typ, n := protowire.ConsumeTag(buf)
+		if n < 0 {
+			return fmt.Errorf("%w: %v", errProto, protowire.ParseError(n))
 		}
 		buf = buf[n:]
 		var v []byte
 		var fixed uint64
-		switch key & 7 {
-		case 0:
-			if fixed, n = binary.Uvarint(buf); n <= 0 {
-				return errProto
-			}
-			buf = buf[n:]
-		case 1:
-			if len(buf) < 8 {
-				return errProto
-			}
-			fixed, buf = binary.LittleEndian.Uint64(buf), buf[8:]
-		case 2:
-			l, n := binary.Uvarint(buf)
-			if n <= 0 || uint64(len(buf)-n) < l {
-				return errProto
-			}
-			v, buf = buf[n:n+int(l)], buf[n+int(l):]
-		case 5:
-			if len(buf) < 4 {
-				return errProto
-			}
-			fixed, buf = uint64(binary.LittleEndian.Uint32(buf)), buf[4:]
+		switch typ {
+		case protowire.VarintType:
+			fixed, n = protowire.ConsumeVarint(buf)
+		case protowire.Fixed64Type:
+			fixed, n = protowire.ConsumeFixed64(buf)
+		case protowire.BytesType:
+			v, n = protowire.ConsumeBytes(buf)
+		case protowire.Fixed32Type:
+			var f uint32
+			f, n = protowire.ConsumeFixed32(buf)
+			fixed = uint64(f)
 		default:
-			return fmt.Errorf("%w: wire type %d", errProto, key&7)
+			return fmt.Errorf("%w: wire type %d", errProto, typ)
 		}
-		if err := fn(int(key>>3), v, fixed); err != nil {
+		if n < 0 {
+			return fmt.Errorf("%w: %v", errProto, protowire.ParseError(n))
+		}
+		buf = buf[n:]
+		if err := fn(int(num), v, fixed); err != nil {
 			return err
 		}
 	}
