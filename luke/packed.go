@@ -168,14 +168,14 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 
 	// Embeddings (spec §1.2, §1.3), row by row.
 	x := s.keep(m.weight("word_embeddings.word_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordIDs, Nw), false))
-	addInPlace(x, s.keep(m.weight("word_embeddings.position_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordPos, Nw), false)))
-	addInPlace(x, s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false)))
+	x.MustAdd_(s.keep(m.weight("word_embeddings.position_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordPos, Nw), false)))
+	x.MustAdd_(s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false)))
 	X := m.layerNorm(s, x, "word_embeddings.LayerNorm")
 	e := s.keep(m.weight("entity_embeddings.ent_embeds.weight").MustIndexSelect(0, m.upload(s, p.entIDs, Ne), false))
 	e = m.evalLinearOf(s, e, "entity_embeddings.ent_embeds_dense")
 	epos := s.keep(m.weight("entity_embeddings.pos_embeds.weight").MustNarrow(0, 0, int64(p.maxLw), false))
-	addInPlace(e, s.keep(m.upload(s, p.posAvg, Ne, int64(p.maxLw)).MustMatmul(epos, false)))
-	addInPlace(e, s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)))
+	e.MustAdd_(s.keep(m.upload(s, p.posAvg, Ne, int64(p.maxLw)).MustMatmul(epos, false)))
+	e.MustAdd_(s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)))
 	E := m.layerNorm(s, e, "entity_embeddings.lnorm")
 	T := s.keep(ts.MustCat([]*ts.Tensor{X, E}, 0))
 
@@ -232,12 +232,12 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 
 		lp := "encoder." + strconv.Itoa(i) + "."
 		S1 := m.evalLinearOf(as, C, lp+"self_output.dense")
-		addInPlace(S1, T)
+		S1.MustAdd_(T)
 		S1 = ls.keep(as.freeBut(m.layerNorm(as, S1, lp+"self_output.LayerNorm")))
 		I := m.evalLinearOf(as, S1, lp+"intermediate.dense")
-		InPlace(I, func() { I.MustGelu_("none") })
+		I.MustGelu_("none")
 		O := ls.keep(as.freeBut(m.evalLinearOf(as, I, lp+"output.dense")))
-		addInPlace(O, S1)
+		O.MustAdd_(S1)
 		O = m.layerNorm(&scope{}, O, lp+"output.LayerNorm") // outlives the layer's scope
 		ls.free()
 		if i > 0 { // the previous layer's output; the embeddings belong to s

@@ -41,6 +41,3 @@ func fromSlice[T float32 | int64](data []T, shape []int64) (*ts.Tensor, error) {
 	}
 	return ts.New(c), nil
 }
-
-// addInPlace adds y to x in place (see InPlace).
-func addInPlace(x, y *ts.Tensor) { InPlace(x, func() { x.MustAdd_(y) }) }

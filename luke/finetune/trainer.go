@@ -186,7 +186,7 @@ func (t *Trainer) Update(_ context.Context, u train.Update) (err error) {
 		for _, k := range t.model.Names() {
 			g := t.model.Param(k).MustGrad(false)
 			if g.MustDefined() {
-				luke.InPlace(g, func() { g.MustMulScalar_(ts.FloatScalar(1 / t.scale)) })
+				g.MustMulScalar_(ts.FloatScalar(1 / t.scale))
 			}
 			g.MustDrop()
 		}

@@ -75,9 +75,9 @@ func (o *AdamW) Step(lr float64) (err error) {
 	// The updates act on detached aliases of the parameters: in-place
 	// changes to a leaf that requires gradients are refused, and
 	// libtorch's no-grad mode is per OS thread, which a goroutine does
-	// not keep. Every in-place call goes through luke.InPlace, which frees
-	// the handle gotch's in-place methods replace (and leak, with the
-	// memory of the tensor behind it).
+	// not keep. gotch's in-place methods free the handle they replace only
+	// as patched by tools/gotch/build.sh; unpatched, they leaked it, and
+	// with it the memory of every temporary updated in place.
 	//
 	// The operations are those of transformers.AdamW, in its order of
 	// rounding, with two temporaries per parameter:
@@ -112,17 +112,17 @@ func (o *AdamW) Step(lr float64) (err error) {
 			continue
 		}
 		p, m, v := o.detached[k], o.m[k], o.v[k]
-		luke.InPlace(m, func() { m.MustMulScalar_(ts.FloatScalar(c.Beta1)) })
-		luke.InPlace(m, func() { m.MustAddcmul_(g, b1c) })
-		luke.InPlace(v, func() { v.MustMulScalar_(ts.FloatScalar(c.Beta2)) })
+		m.MustMulScalar_(ts.FloatScalar(c.Beta1))
+		m.MustAddcmul_(g, b1c)
+		v.MustMulScalar_(ts.FloatScalar(c.Beta2))
 		tmp := g.MustMulScalar(ts.FloatScalar(1-c.Beta2), false)
-		luke.InPlace(v, func() { v.MustAddcmul_(tmp, g) })
+		v.MustAddcmul_(tmp, g)
 		denom := v.MustSqrt(false)
-		luke.InPlace(denom, func() { denom.MustAddScalar_(ts.FloatScalar(c.Eps)) })
+		denom.MustAddScalar_(ts.FloatScalar(c.Eps))
 		m.MustMulScalarOut(tmp, ts.FloatScalar(-size), false).MustDrop() // tmp = -step·m
-		luke.InPlace(p, func() { p.MustAddcdiv_(tmp, denom) })
+		p.MustAddcdiv_(tmp, denom)
 		if c.WeightDecay > 0 && o.decay[k] {
-			luke.InPlace(p, func() { p.MustAddcmul_(p, decay) })
+			p.MustAddcmul_(p, decay)
 		}
 		tmp.MustDrop()
 		denom.MustDrop()
@@ -137,7 +137,7 @@ func (o *AdamW) ZeroGrad() (err error) {
 	for _, k := range o.names {
 		g := o.params[k].MustGrad(false)
 		if g.MustDefined() {
-			luke.InPlace(g, g.MustZero_)
+			g.MustZero_()
 		}
 		g.MustDrop()
 	}

@@ -10,6 +10,8 @@
 #      Go module cache into OUT (default bin/gotch), keeping only the packages
 #      nerbench uses (module root, half, libtch, ts, nn, pickle) and no tests;
 #   2. rewrites libtch/lib.go's cgo flags for the libtorch at hand;
+#   2b. makes gotch's generated in-place methods free the libtorch handle
+#      they replace (they leaked it, and with it any temporary updated in place);
 #   3. compiles the C++ wrapper once for syntax (pass 1), rewrites every
 #      generated function that fails with `go run ./tools/gotch/stub`, and
 #      checks again (pass 2). The stub tool adapts the to_dense family to
@@ -107,6 +109,17 @@ package libtch
 // #cgo LDFLAGS: $LDFLAGS
 import "C"
 EOF
+
+# Patch 1b: gotch's generated in-place methods (Add_, MulScalar_, …) point
+# the tensor at the new handle that libtorch returns and lose the old one,
+# whose reference keeps the tensor's memory alive after MustDrop: every
+# in-place update of a temporary leaked the temporary (AdamW leaked about
+# three times the model's size per update). Free the old handle there.
+GEN=$TMP/ts/tensor-generated.go
+INPLACE=$(grep -c '^  ts.ctensor = \*ptr$' "$GEN" || true)
+[ "$INPLACE" -gt 0 ] || { echo "build.sh: no in-place method found in $GEN to patch" >&2; exit 1; }
+sed -i 's/^  ts.ctensor = \*ptr$/  if old := ts.ctensor; old != *ptr { lib.AtFree(old) }\n  ts.ctensor = *ptr/' "$GEN"
+echo "freed the replaced handle in $INPLACE in-place methods"
 
 # Patch 2: stub the generated functions that this libtorch cannot compile.
 syntax() {
