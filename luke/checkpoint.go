@@ -38,8 +38,8 @@ var (
 
 // Tensor is a dense row-major array read from or written to a checkpoint.
 // Exactly one of F32 and I64 is set. Tensors that shared storage in the
-// checkpoint (tied weights) may share their backing array: treat Data as
-// read-only.
+// checkpoint (tied weights) may share their backing array, and F32 may view
+// the bytes of the file read: treat the data as read-only.
 type Tensor struct {
 	Shape []int
 	F32   []float32
@@ -138,18 +138,56 @@ type Checkpoint struct {
 	EntityVocab map[string]int
 	Tensors     map[string]*Tensor
 	Config      Config
+	// mem holds the bytes the float32 tensors view; outside the Go heap
+	// for the Open functions' checkpoints.
+	mem    *weightMem
+	closed bool
+}
+
+// ErrClosed reports a checkpoint used after Close or MoveToModel.
+var ErrClosed = errors.New("checkpoint closed (its weights were freed or moved to a model)")
+
+// Close frees the memory that the tensors of a checkpoint from OpenArchive,
+// OpenSafetensors or StateDict.Encoder view, which lies outside the Go
+// heap, and drops every tensor: ck.Tensors is nil afterwards, and each
+// Tensor that it held has nil data, so that nothing reads the freed memory.
+// On a checkpoint from the Read functions it only drops the tensors. Close
+// may be called more than once.
+func (ck *Checkpoint) Close() error {
+	for _, t := range ck.Tensors {
+		t.F32, t.I64 = nil, nil
+	}
+	ck.Tensors, ck.closed = nil, true
+	err := ck.mem.close()
+	ck.mem = nil
+	return err
 }
 
 // ReadArchive reads a released DaLUKE archive (.tar.gz with
 // entity-vocab.json, metadata.json and model.bin; spec §5.1), infers the
-// model's configuration and checks every tensor against it.
+// model's configuration and checks every tensor against it. The float32
+// tensors view model.bin, read onto the Go heap.
 func ReadArchive(file string) (*Checkpoint, error) {
+	return readArchiveFile(file, heapMemory)
+}
+
+// OpenArchive is ReadArchive with model.bin decompressed into memory
+// outside the Go heap (an anonymous mapping on Linux), which the float32
+// tensors view. The caller must Close the checkpoint, or hand it to
+// MoveToModel, which frees that memory storage by storage as it copies the
+// weights, so that loading holds about one copy of the weights instead of
+// two.
+func OpenArchive(file string) (*Checkpoint, error) {
+	return readArchiveFile(file, anonMemory)
+}
+
+func readArchiveFile(file string, alloc func(int) (*weightMem, error)) (*Checkpoint, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	ck, err := readArchive(f)
+	ck, err := readArchive(f, alloc)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -160,7 +198,15 @@ func ReadArchive(file string) (*Checkpoint, error) {
 // into memory, far above any DaLUKE model.bin (0.5 GB at base size).
 const maxMember = 16 << 30
 
-func readArchive(r io.Reader) (*Checkpoint, error) {
+// readArchive reads model.bin into memory from alloc, and the other members
+// onto the heap.
+func readArchive(r io.Reader, alloc func(int) (*weightMem, error)) (ck *Checkpoint, err error) {
+	var mem *weightMem
+	defer func() {
+		if err != nil {
+			mem.close()
+		}
+	}()
 	gz, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, err
@@ -192,14 +238,25 @@ func readArchive(r io.Reader) (*Checkpoint, error) {
 		if h.Size < 0 || h.Size > maxMember {
 			return nil, fmt.Errorf("%s: archive member of %d bytes", name, h.Size)
 		}
-		data := make([]byte, h.Size)
+		var data []byte
+		if name == memberModel {
+			if mem != nil {
+				return nil, fmt.Errorf("archive member %s twice", name)
+			}
+			if mem, err = alloc(int(h.Size)); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			data = mem.b
+		} else {
+			data = make([]byte, h.Size)
+		}
 		if _, err := io.ReadFull(tr, data); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		members[name] = data
 	}
 	for _, name := range []string{memberMetadata, memberEntityVocab, memberModel} {
-		if members[name] == nil {
+		if _, ok := members[name]; !ok {
 			return nil, fmt.Errorf("%w: archive member %s", ErrMissingKey, name)
 		}
 	}
@@ -211,17 +268,23 @@ func readArchive(r io.Reader) (*Checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", memberEntityVocab, err)
 	}
-	tensors, err := ReadTorchPickle(bytes.NewReader(members[memberModel]), int64(len(members[memberModel])))
+	tensors, err := readTorchZip(bytes.NewReader(mem.b), int64(len(mem.b)), mem)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", memberModel, err)
 	}
-	return NewCheckpoint(meta, vocab, tensors)
+	ck, err = NewCheckpoint(meta, vocab, tensors)
+	if err != nil {
+		return nil, err
+	}
+	ck.mem = mem
+	return ck, nil
 }
 
 // NewCheckpoint infers the configuration of tensors and checks them against
 // it: an unknown tensor, a missing one or a wrong shape is an error naming the
 // key. The buffer word_embeddings.position_ids, which the model does not use,
-// is deleted from tensors.
+// is deleted from tensors. The checkpoint's tensors are on the Go heap, as
+// far as NewCheckpoint knows: it has nothing to Close.
 func NewCheckpoint(meta Metadata, vocab map[string]int, tensors map[string]*Tensor) (*Checkpoint, error) {
 	delete(tensors, "word_embeddings.position_ids")
 	cfg, err := InferConfig(tensors, meta)

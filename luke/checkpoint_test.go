@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func readFixture(t *testing.T, name string) *Checkpoint {
@@ -154,7 +155,7 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(ck, got); diff != "" {
+	if diff := cmp.Diff(ck, got, cmpopts.IgnoreUnexported(Checkpoint{})); diff != "" {
 		t.Errorf("checkpoint mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -182,6 +183,11 @@ func TestReadSafetensorsErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("got error %v, want one containing %q", err, tc.wantErr)
 			}
+			// The same checks on the file's bytes in memory (OpenSafetensors).
+			_, _, err = mapSafetensors(&weightMem{b: tc.data})
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("in memory: got error %v, want one containing %q", err, tc.wantErr)
+			}
 		})
 	}
 	got, _, err := ReadSafetensors(bytes.NewReader(good.Bytes()))
@@ -190,6 +196,13 @@ func TestReadSafetensorsErrors(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int64{7}, got["b"].I64); diff != "" {
 		t.Errorf("b mismatch (-want +got):\n%s", diff)
+	}
+	mapped, _, err := mapSafetensors(&weightMem{b: good.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got, mapped); diff != "" {
+		t.Errorf("in memory: tensors differ (-read +in memory):\n%s", diff)
 	}
 }
 

@@ -86,6 +86,80 @@ func ReadStateDict(file string) (map[string]*Tensor, error) {
 	return t, nil
 }
 
+// StateDict is a Hugging Face state dict read by OpenStateDict, whose
+// float32 tensors view the mapped file.
+type StateDict struct {
+	Tensors map[string]*Tensor
+	mem     *weightMem
+}
+
+// OpenStateDict is ReadStateDict with the file mapped outside the Go heap
+// (copy-on-write, on Linux) and the float32 tensors viewing it where
+// torch.save or safetensors stored them aligned (torch.save's zip format
+// aligns them to 64 bytes); legacy torch.save files are read onto the Go
+// heap. The caller must Close the state dict or turn it into a checkpoint
+// with Encoder.
+func OpenStateDict(file string) (sd *StateDict, err error) {
+	mem, err := mapFile(file)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			mem.close()
+		}
+	}()
+	var t map[string]*Tensor
+	if strings.HasSuffix(file, ".safetensors") {
+		t, _, err = mapSafetensors(mem)
+	} else {
+		t, err = readTorchZip(bytes.NewReader(mem.b), int64(len(mem.b)), mem)
+		if errors.Is(err, zip.ErrFormat) {
+			mem.close()
+			t, err = readLegacyTorch(file)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return &StateDict{Tensors: t, mem: mem}, nil
+}
+
+// Encoder checks the state dict as EncoderCheckpoint does and returns the
+// checkpoint, which takes over the state dict's memory: the tensors the
+// encoder does not use are dropped, and sd is empty afterwards. Close the
+// checkpoint or hand it to MoveToModel. On error sd is unchanged.
+func (sd *StateDict) Encoder(c HFEncoder) (*Checkpoint, error) {
+	ck, err := EncoderCheckpoint(sd.Tensors, c)
+	if err != nil {
+		return nil, err
+	}
+	used := make(map[*Tensor]bool, len(ck.Tensors))
+	for _, t := range ck.Tensors {
+		used[t] = true
+	}
+	for _, t := range sd.Tensors {
+		if !used[t] {
+			sd.mem.consume(t)
+		}
+	}
+	ck.mem = sd.mem
+	sd.Tensors, sd.mem = nil, nil
+	return ck, nil
+}
+
+// Close frees the state dict's memory and drops its tensors (see
+// Checkpoint.Close).
+func (sd *StateDict) Close() error {
+	for _, t := range sd.Tensors {
+		t.F32, t.I64 = nil, nil
+	}
+	sd.Tensors = nil
+	err := sd.mem.close()
+	sd.mem = nil
+	return err
+}
+
 // readLegacyTorch reads a state dict that torch.save wrote in the format
 // of PyTorch before 1.6 (or with _use_new_zipfile_serialization=False),
 // with gopickle's reader, whose panics on what it does not implement
@@ -112,7 +186,7 @@ func readLegacyTorch(file string) (t map[string]*Tensor, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("legacy torch.save file: %w", err)
 	}
-	return stateDict(obj)
+	return stateDict(obj, nil, nil)
 }
 
 // legacyMagic is how torch.save's legacy format begins: the pickle

@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -28,9 +30,43 @@ type Model struct {
 
 // NewModel copies a checkpoint's weights to device: "cpu", "cuda", or ""
 // for CUDA when it is available and the CPU otherwise. The model does not
-// keep ck.
-func NewModel(ck *Checkpoint, device string) (m *Model, err error) {
+// keep ck, which stays as it was.
+func NewModel(ck *Checkpoint, device string) (*Model, error) {
+	return newModel(ck, device, false)
+}
+
+// MoveToModel is NewModel that consumes ck: as soon as every tensor that
+// views a storage of ck is on the device, the storage's memory goes back
+// to the system, so that loading a checkpoint from OpenArchive,
+// OpenSafetensors or StateDict.Encoder holds the weights about once
+// (libtorch's copy plus the storage being copied) instead of twice. ck is
+// closed when MoveToModel returns, whether or not it succeeds (see
+// Checkpoint.Close).
+func MoveToModel(ck *Checkpoint, device string) (m *Model, err error) {
+	defer func() {
+		if cerr := ck.Close(); cerr != nil && err == nil {
+			err = errors.Join(cerr, m.Close())
+			m = nil
+		}
+	}()
+	return newModel(ck, device, true)
+}
+
+// loadProbe, when set (by tests), is called after each tensor of a
+// checkpoint is copied into the model.
+var loadProbe func()
+
+func newModel(ck *Checkpoint, device string, consume bool) (m *Model, err error) {
+	defer func() {
+		if err != nil && m != nil {
+			m.Close()
+			m = nil
+		}
+	}()
 	defer RecoverTorch(&err)
+	if ck.closed {
+		return nil, ErrClosed
+	}
 	var dev gotch.Device
 	switch device {
 	case "":
@@ -47,21 +83,43 @@ func NewModel(ck *Checkpoint, device string) (m *Model, err error) {
 	}
 	m = &Model{cfg: ck.Config, meta: ck.Metadata, device: dev, w: make(map[string]*ts.Tensor, len(ck.Tensors)),
 		oneDNN: useOneDNN(dev) == nil}
-	for k, t := range ck.Tensors {
+	// Each tensor once, under all its names, in name order: consuming it
+	// drops its data.
+	names := make(map[*Tensor][]string, len(ck.Tensors))
+	order := make([]*Tensor, 0, len(ck.Tensors))
+	for _, k := range slices.Sorted(maps.Keys(ck.Tensors)) {
+		t := ck.Tensors[k]
+		if names[t] == nil {
+			order = append(order, t)
+		}
+		names[t] = append(names[t], k)
+	}
+	for _, t := range order {
 		shape := make([]int64, len(t.Shape))
 		for i, d := range t.Shape {
 			shape[i] = int64(d)
 		}
-		x, err := fromSlice(t.F32, shape)
-		if err != nil {
-			m.Close()
-			return nil, fmt.Errorf("%q: %w", k, err)
+		for _, k := range names[t] {
+			if t.F32 == nil {
+				return nil, fmt.Errorf("%q: want a float32 tensor", k)
+			}
+			x, err := fromSlice(t.F32, shape)
+			if err != nil {
+				return nil, fmt.Errorf("%q: %w", k, err)
+			}
+			if dev != gotch.CPU {
+				y := x.MustTo(dev, true)
+				x.MustDrop()
+				x = y
+			}
+			m.w[k] = x
 		}
-		if dev != gotch.CPU {
-			y := x.MustTo(dev, true)
-			x = y
+		if consume {
+			ck.mem.consume(t)
 		}
-		m.w[k] = x
+		if loadProbe != nil {
+			loadProbe()
+		}
 	}
 	return m, nil
 }

@@ -11,6 +11,13 @@ type Model struct{}
 // NewModel returns ErrNoTorch: this binary was built without libtorch.
 func NewModel(ck *Checkpoint, device string) (*Model, error) { return nil, ErrNoTorch }
 
+// MoveToModel closes ck and returns ErrNoTorch: this binary was built
+// without libtorch.
+func MoveToModel(ck *Checkpoint, device string) (*Model, error) {
+	ck.Close()
+	return nil, ErrNoTorch
+}
+
 // Close does nothing.
 func (m *Model) Close() error { return nil }
 

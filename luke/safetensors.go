@@ -2,6 +2,7 @@ package luke
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -100,8 +101,19 @@ func WriteSafetensors(w io.Writer, tensors map[string]*Tensor, meta map[string]s
 	return bw.Flush()
 }
 
-// ReadSafetensors reads a safetensors file of F32 and I64 tensors.
-func ReadSafetensors(r io.Reader) (map[string]*Tensor, map[string]string, error) {
+// safetensorsItem is one tensor of a safetensors header, its element size
+// in bytes (4 for F32, 8 for I64) and its tensor, shape set.
+type safetensorsItem struct {
+	name string
+	e    safetensorsEntry
+	size int64
+	t    *Tensor
+}
+
+// readSafetensorsHeader reads the header length and the header, and checks
+// that the tensors are F32 or I64 and lie one after the other in offset
+// order, which it returns them in.
+func readSafetensorsHeader(r io.Reader) ([]safetensorsItem, map[string]string, error) {
 	var n uint64
 	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
 		return nil, nil, fmt.Errorf("header length: %w", err)
@@ -124,40 +136,49 @@ func ReadSafetensors(r io.Reader) (map[string]*Tensor, map[string]string, error)
 		}
 		delete(raw, "__metadata__")
 	}
-	type item struct {
-		name string
-		e    safetensorsEntry
-	}
-	items := make([]item, 0, len(raw))
+	items := make([]safetensorsItem, 0, len(raw))
 	for k, v := range raw {
 		var e safetensorsEntry
 		if err := json.Unmarshal(v, &e); err != nil {
 			return nil, nil, fmt.Errorf("tensor %q: %w", k, err)
 		}
-		items = append(items, item{k, e})
+		items = append(items, safetensorsItem{name: k, e: e})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].e.DataOffsets[0] < items[j].e.DataOffsets[0] })
-	br := bufio.NewReaderSize(r, 1<<20)
-	tensors := make(map[string]*Tensor, len(items))
 	var pos int64
-	for _, it := range items {
-		t := &Tensor{Shape: it.e.Shape}
-		size := map[string]int64{"F32": 4, "I64": 8}[it.e.DType]
-		if size == 0 {
+	for i := range items {
+		it := &items[i]
+		it.t = &Tensor{Shape: it.e.Shape}
+		it.size = map[string]int64{"F32": 4, "I64": 8}[it.e.DType]
+		if it.size == 0 {
 			return nil, nil, fmt.Errorf("tensor %q: dtype %s: %w", it.name, it.e.DType, ErrUnsupported)
 		}
-		for _, d := range t.Shape {
+		for _, d := range it.t.Shape {
 			if d < 0 {
-				return nil, nil, fmt.Errorf("tensor %q: negative dimension in %v", it.name, t.Shape)
+				return nil, nil, fmt.Errorf("tensor %q: negative dimension in %v", it.name, it.t.Shape)
 			}
 		}
-		if it.e.DataOffsets[0] != pos || it.e.DataOffsets[1]-it.e.DataOffsets[0] != size*int64(t.Len()) {
+		if it.e.DataOffsets[0] != pos || it.e.DataOffsets[1]-it.e.DataOffsets[0] != it.size*int64(it.t.Len()) {
 			return nil, nil, fmt.Errorf("tensor %q: data_offsets %v do not follow the previous tensor at %d or fit shape %v",
-				it.name, it.e.DataOffsets, pos, t.Shape)
+				it.name, it.e.DataOffsets, pos, it.t.Shape)
 		}
 		pos = it.e.DataOffsets[1]
+	}
+	return items, meta, nil
+}
+
+// ReadSafetensors reads a safetensors file of F32 and I64 tensors.
+func ReadSafetensors(r io.Reader) (map[string]*Tensor, map[string]string, error) {
+	items, meta, err := readSafetensorsHeader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	tensors := make(map[string]*Tensor, len(items))
+	for _, it := range items {
+		t := it.t
 		var buf [8]byte
-		if size == 4 {
+		if it.size == 4 {
 			t.F32 = make([]float32, t.Len())
 			for i := range t.F32 {
 				if _, err := io.ReadFull(br, buf[:4]); err != nil {
@@ -177,6 +198,59 @@ func ReadSafetensors(r io.Reader) (map[string]*Tensor, map[string]string, error)
 		tensors[it.name] = t
 	}
 	if _, err := br.ReadByte(); !errors.Is(err, io.EOF) {
+		return nil, nil, errors.New("data continues after the last tensor")
+	}
+	return tensors, meta, nil
+}
+
+// mapSafetensors reads a safetensors file as ReadSafetensors does, from
+// mem, the file's bytes: float32 tensors that are aligned view mem (one
+// storageSpan each), the others are copied, and the header's pages are
+// handed back once parsed.
+func mapSafetensors(mem *weightMem) (map[string]*Tensor, map[string]string, error) {
+	r := bytes.NewReader(mem.b)
+	items, meta, err := readSafetensorsHeader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	start := len(mem.b) - r.Len()
+	mem.release(0, start)
+	tensors := make(map[string]*Tensor, len(items))
+	var end int64
+	for _, it := range items {
+		t := it.t
+		lo, hi := int64(start)+it.e.DataOffsets[0], int64(start)+it.e.DataOffsets[1]
+		if hi > int64(len(mem.b)) {
+			return nil, nil, fmt.Errorf("tensor %q: %w", it.name, io.ErrUnexpectedEOF)
+		}
+		data := mem.b[lo:hi]
+		end = hi
+		switch {
+		case it.size == 8:
+			t.I64 = make([]int64, t.Len())
+			for i := range t.I64 {
+				t.I64[i] = int64(binary.LittleEndian.Uint64(data[8*i:]))
+			}
+		default:
+			if v, ok := mem.viewFloat32s(int(lo), t.Len()); ok {
+				t.F32 = v
+				mem.track(t, &storageSpan{off: int(lo), n: len(data)})
+				break
+			}
+			t.F32 = make([]float32, t.Len())
+			for i := range t.F32 {
+				t.F32[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:]))
+			}
+		}
+		if mem.spans[t] == nil {
+			mem.release(int(lo), len(data))
+		}
+		tensors[it.name] = t
+	}
+	if len(items) == 0 {
+		end = int64(start)
+	}
+	if end != int64(len(mem.b)) {
 		return nil, nil, errors.New("data continues after the last tensor")
 	}
 	return tensors, meta, nil
@@ -227,6 +301,55 @@ func LoadSafetensors(file string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	return safetensorsCheckpoint(file, tensors, meta)
+}
+
+// OpenSafetensors is LoadSafetensors with the file mapped outside the Go
+// heap (copy-on-write, on Linux) and the float32 tensors viewing it. The
+// caller must Close the checkpoint or hand it to MoveToModel (see
+// OpenArchive).
+func OpenSafetensors(file string) (ck *Checkpoint, err error) {
+	mem, err := mapFile(file)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			mem.close()
+		}
+	}()
+	tensors, meta, err := mapSafetensors(mem)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if ck, err = safetensorsCheckpoint(file, tensors, meta); err != nil {
+		return nil, err
+	}
+	ck.mem = mem
+	return ck, nil
+}
+
+// mapFile maps file (see fileMemory).
+func mapFile(file string) (*weightMem, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	mem, err := fileMemory(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return mem, nil
+}
+
+// safetensorsCheckpoint checks the tensors and metadata of a file written
+// by SaveSafetensors.
+func safetensorsCheckpoint(file string, tensors map[string]*Tensor, meta map[string]string) (*Checkpoint, error) {
 	if meta[safetensorsKeyFormat] != safetensorsFormat {
 		return nil, fmt.Errorf("%s: __metadata__ %q is %q, want %q", file, safetensorsKeyFormat,
 			meta[safetensorsKeyFormat], safetensorsFormat)

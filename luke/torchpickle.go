@@ -20,6 +20,14 @@ import (
 // that share a storage (tied weights) share their backing array when they are
 // contiguous. Only float32 and int64 tensors are supported.
 func ReadTorchPickle(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
+	return readTorchZip(r, size, nil)
+}
+
+// readTorchZip is ReadTorchPickle; where r reads mem.b, the float32
+// storages that torch.save stored uncompressed and aligned are viewed in
+// place instead of copied (storageSpan), and the storages no tensor views
+// are handed back to the system at the end.
+func readTorchZip(r io.ReaderAt, size int64, mem *weightMem) (map[string]*Tensor, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("not a torch.save zip file: %w", err)
@@ -46,6 +54,7 @@ func ReadTorchPickle(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
 	defer rc.Close()
 
 	storages := make(map[string]pytorch.StorageInterface)
+	spans := make(map[pytorch.StorageInterface]*storageSpan)
 	u := pickle.NewUnpickler(rc)
 	u.FindClass = findTorchClass
 	u.PersistentLoad = func(id any) (any, error) {
@@ -69,6 +78,17 @@ func ReadTorchPickle(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
 		f, ok := records[key]
 		if !ok {
 			return nil, fmt.Errorf("%w: storage record data/%s", ErrMissingKey, key)
+		}
+		if _, ok := class.(*pytorch.FloatStorageClass); ok {
+			data, span, ok, err := mem.viewRecord(f, n)
+			if err != nil {
+				return nil, fmt.Errorf("storage data/%s: %w", key, err)
+			}
+			if ok {
+				s := &pytorch.FloatStorage{BaseStorage: pytorch.BaseStorage{Size: n, Location: location}, Data: data}
+				storages[key], spans[s] = s, span
+				return s, nil
+			}
 		}
 		rc, err := f.Open()
 		if err != nil {
@@ -95,11 +115,21 @@ func ReadTorchPickle(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data.pkl: %w", err)
 	}
-	return stateDict(obj)
+	out, err := stateDict(obj, mem, spans)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range spans {
+		if s.users == 0 {
+			mem.release(s.off, s.n)
+		}
+	}
+	return out, nil
 }
 
-// stateDict turns an unpickled state dict into tensors.
-func stateDict(obj any) (map[string]*Tensor, error) {
+// stateDict turns an unpickled state dict into tensors; a contiguous
+// float32 tensor whose storage is in spans views it, and mem tracks it.
+func stateDict(obj any, mem *weightMem, spans map[pytorch.StorageInterface]*storageSpan) (map[string]*Tensor, error) {
 	dict, ok := obj.(*types.OrderedDict)
 	if !ok {
 		return nil, fmt.Errorf("data.pkl holds %T, want a state dict (OrderedDict)", obj)
@@ -118,6 +148,11 @@ func stateDict(obj any) (map[string]*Tensor, error) {
 		t, err := denseTensor(pt)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", name, err)
+		}
+		if s := spans[pt.Source]; s != nil && t.F32 != nil && len(t.F32) > 0 {
+			if fs, ok := pt.Source.(*pytorch.FloatStorage); ok && &t.F32[0] == &fs.Data[pt.StorageOffset] {
+				mem.track(t, s)
+			}
 		}
 		out[name] = t
 	}

@@ -22,7 +22,9 @@ import (
 // ReadTorchPickle: archive/data.pkl (a protocol-2 pickle of an OrderedDict,
 // in name order, of torch._utils._rebuild_tensor_v2 calls), archive/data/<n>
 // (each tensor's own contiguous little-endian storage; tied tensors are
-// written twice) and archive/version. Entries are stored uncompressed.
+// written twice) and archive/version. Entries are stored uncompressed, and
+// the storages start at multiples of 64 bytes, padded as torch.save pads
+// them (an extra field "FB"), so that readers can use them in place.
 func WriteTorchPickle(w io.Writer, tensors map[string]*Tensor) error {
 	names := make([]string, 0, len(tensors))
 	for k := range tensors {
@@ -74,11 +76,20 @@ func WriteTorchPickle(w io.Writer, tensors map[string]*Tensor) error {
 	}
 	p.op('u', '.') // SETITEMS, STOP
 
-	zw := zip.NewWriter(w)
+	cw := &countWriter{w: w}
+	zw := zip.NewWriter(cw)
 	put := func(name string, data []byte) error {
 		h := &zip.FileHeader{Name: name, Method: zip.Store, CRC32: crc32.ChecksumIEEE(data),
 			CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data)),
 			Modified: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)}
+		if err := zw.Flush(); err != nil {
+			return err
+		}
+		// The data follows the 30-byte local header, the name and the
+		// extra field (4 bytes of id and size, then the padding).
+		pad := (storageAlign - (cw.n+30+int64(len(name))+4)%storageAlign) % storageAlign
+		h.Extra = binary.LittleEndian.AppendUint16([]byte("FB"), uint16(pad))
+		h.Extra = append(h.Extra, make([]byte, pad)...)
 		fw, err := zw.CreateRaw(h)
 		if err != nil {
 			return err
@@ -111,6 +122,22 @@ func WriteTorchPickle(w io.Writer, tensors map[string]*Tensor) error {
 		return err
 	}
 	return zw.Close()
+}
+
+// storageAlign is the alignment torch.save gives the storages of its zip
+// format (caffe2's PyTorchStreamWriter, kFieldAlignment).
+const storageAlign = 64
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // pickler writes the few pickle opcodes WriteTorchPickle needs.

@@ -4,7 +4,6 @@ package dacy
 
 import (
 	"context"
-	"runtime/debug"
 
 	"github.com/nerbench/nerbench/luke"
 )
@@ -25,13 +24,13 @@ func newTorchEncoder(dir string, hf *hfConfig, device string) (*torchEncoder, er
 	if err != nil {
 		return nil, err
 	}
-	m, err := luke.NewModel(ck, device)
+	// The mapped pytorch_model.bin goes back to the system storage by
+	// storage as its weights are copied into libtorch, so that loading
+	// holds them about once (2.2 GB for XLM-R large).
+	m, err := luke.MoveToModel(ck, device)
 	if err != nil {
 		return nil, err
 	}
-	// The weights now live in libtorch: hand the Go copy (as large, 2.2 GB
-	// for XLM-R large) back to the system rather than keep it in the heap.
-	debug.FreeOSMemory()
 	return &torchEncoder{m: m, width: hf.HiddenSize}, nil
 }
 

@@ -29,7 +29,9 @@ var architectures = []string{"BertModel", "XLMRobertaModel", "RobertaModel"}
 
 // encoderCheckpoint reads dir/pytorch_model.bin (dir is
 // transformer/model) and checks it against config.json, whose defaults are
-// Hugging Face's (BertConfig) where a field is missing.
+// Hugging Face's (BertConfig) where a field is missing. The weights are
+// mapped outside the Go heap (luke.OpenStateDict): the caller must Close
+// the checkpoint or hand it to luke.MoveToModel.
 func encoderCheckpoint(dir string, hf *hfConfig) (*luke.Checkpoint, error) {
 	cfgPath := pkgFile(dir, "config.json")
 	for _, a := range hf.Architectures {
@@ -63,13 +65,13 @@ func encoderCheckpoint(dir string, hf *hfConfig) (*luke.Checkpoint, error) {
 		}
 	}
 	file := pkgFile(dir, WeightsFile)
-	sd, err := luke.ReadStateDict(file)
+	sd, err := luke.OpenStateDict(file)
 	if err != nil {
 		return nil, err
 	}
-	ck, err := luke.EncoderCheckpoint(sd, c)
+	ck, err := sd.Encoder(c)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, errorKind(err))
+		return nil, errors.Join(fmt.Errorf("%s: %w", file, errorKind(err)), sd.Close())
 	}
 	return ck, nil
 }

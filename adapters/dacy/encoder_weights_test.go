@@ -121,6 +121,7 @@ func TestEncoderWeightsErrors(t *testing.T) {
 				if err != nil {
 					t.Fatalf("got %v, want no error", err)
 				}
+				t.Cleanup(func() { ck.Close() })
 				if got := len(ck.Tensors); got != 5+16*2 {
 					t.Errorf("got %d tensors, want %d (the embeddings and 16 per layer)", got, 5+16*2)
 				}

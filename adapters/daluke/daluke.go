@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/nerbench/nerbench/luke"
@@ -65,40 +64,44 @@ func Load(ctx context.Context, dir string, cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The weights are read outside the Go heap and handed back storage by
+	// storage as luke.MoveToModel copies them into libtorch, so that loading
+	// holds them about once (BENCHMARKS.md, Memory).
 	var ck *luke.Checkpoint
 	if strings.HasSuffix(file, ".safetensors") {
-		ck, err = luke.LoadSafetensors(file)
+		ck, err = luke.OpenSafetensors(file)
 	} else {
-		ck, err = luke.ReadArchive(file)
+		ck, err = luke.OpenArchive(file)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if ck.Config.Kind != luke.KindNER {
-		return nil, fmt.Errorf("%s: a %s checkpoint, want the NER model (DaLUKE_NER)", file, ck.Config.Kind)
+	if err := checkNER(ck, file, dir, tok); err != nil {
+		return nil, errors.Join(err, ck.Close())
 	}
-	if ck.Config.Labels != len(luke.Labels) {
-		return nil, fmt.Errorf("%s: %d classes, want %d (%s)", file, ck.Config.Labels, len(luke.Labels),
-			strings.Join(luke.Labels, ", "))
-	}
-	if tok.vocabSize != ck.Config.VocabSize {
-		return nil, fmt.Errorf("%s: tokenizer has %d word pieces, the model %d: is it Maltehb/danish-bert-botxo's?",
-			dir, tok.vocabSize, ck.Config.VocabSize)
-	}
-	// The archive's model.bin, as large as the weights, is garbage now, and
-	// the checkpoint's weights are once NewModel has copied them to libtorch.
-	// Returning each to the OS at once keeps the process at about two copies
-	// of the weights while loading and one after, instead of the up to four
-	// that the garbage collector's pacing (GOGC) lets the heap reach.
-	debug.FreeOSMemory()
-	m, err := luke.NewModel(ck, cfg.Device)
+	meta := ck.Metadata
+	m, err := luke.MoveToModel(ck, cfg.Device)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	meta := ck.Metadata
-	debug.FreeOSMemory()
 	return &Model{cfg: cfg, file: file, meta: meta, tok: tok, model: m,
 		special: luke.SpecialIDs{CLS: tok.cls, SEP: tok.sep}}, nil
+}
+
+// checkNER checks that ck is a NER model that tok fits.
+func checkNER(ck *luke.Checkpoint, file, dir string, tok *Tokenizer) error {
+	if ck.Config.Kind != luke.KindNER {
+		return fmt.Errorf("%s: a %s checkpoint, want the NER model (DaLUKE_NER)", file, ck.Config.Kind)
+	}
+	if ck.Config.Labels != len(luke.Labels) {
+		return fmt.Errorf("%s: %d classes, want %d (%s)", file, ck.Config.Labels, len(luke.Labels),
+			strings.Join(luke.Labels, ", "))
+	}
+	if tok.vocabSize != ck.Config.VocabSize {
+		return fmt.Errorf("%s: tokenizer has %d word pieces, the model %d: is it Maltehb/danish-bert-botxo's?",
+			dir, tok.vocabSize, ck.Config.VocabSize)
+	}
+	return nil
 }
 
 func findArchive(dir, name string) (string, error) {

@@ -55,10 +55,25 @@ func LoadMasked(ctx context.Context, dir string, cfg Config) (*Masked, error) {
 	if err != nil {
 		return nil, err
 	}
-	ck, err := luke.ReadArchive(file)
+	ck, err := luke.OpenArchive(file)
 	if err != nil {
 		return nil, err
 	}
+	names, err := checkPretrained(ck, file, dir, tok)
+	if err != nil {
+		return nil, errors.Join(err, ck.Close())
+	}
+	meta, entities := ck.Metadata, ck.EntityVocab
+	m, err := luke.MoveToModel(ck, cfg.Device)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return &Masked{tok: tok, model: m, meta: meta, entities: entities, entityName: names, file: file}, nil
+}
+
+// checkPretrained checks that ck is the pretrained model that tok fits and
+// returns its entity names by id.
+func checkPretrained(ck *luke.Checkpoint, file, dir string, tok *Tokenizer) ([]string, error) {
 	if ck.Config.Kind != luke.KindPretrained {
 		return nil, fmt.Errorf("%s: a %s checkpoint, want the pretrained model (DaLUKE)", file, ck.Config.Kind)
 	}
@@ -78,11 +93,7 @@ func LoadMasked(ctx context.Context, dir string, cfg Config) (*Masked, error) {
 			return nil, fmt.Errorf("%s: entity vocabulary lacks %s", file, special)
 		}
 	}
-	m, err := luke.NewModel(ck, cfg.Device)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return &Masked{tok: tok, model: m, meta: ck.Metadata, entities: ck.EntityVocab, entityName: names, file: file}, nil
+	return names, nil
 }
 
 // Close frees the model's libtorch memory.

@@ -1,0 +1,142 @@
+package luke
+
+import (
+	"archive/zip"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"sync/atomic"
+	"unsafe"
+)
+
+// mappedBytes counts the bytes of the weights mapped and not yet unmapped
+// in this process; tests check that no path leaves any behind.
+var mappedBytes atomic.Int64
+
+// weightMem is the one buffer that a checkpoint's float32 tensors view: a
+// decompressed model.bin, or a mapped pytorch_model.bin or safetensors
+// file. The Open functions (OpenArchive, OpenSafetensors, OpenStateDict)
+// put it outside the Go heap (an anonymous or a private file mapping on
+// Linux), so that it can be handed back to the system piece by piece while
+// MoveToModel copies the weights into libtorch, and freed at once by
+// close; the Read functions keep it on the Go heap (mapped false), where
+// the garbage collector frees it once no tensor views it.
+type weightMem struct {
+	b      []byte
+	mapped bool // b is a mapping that close unmaps
+	// spans holds the storage each viewing tensor views.
+	spans map[*Tensor]*storageSpan
+}
+
+// heapMemory returns size bytes on the Go heap.
+func heapMemory(size int) (*weightMem, error) { return &weightMem{b: make([]byte, size)}, nil }
+
+// storageSpan is the byte range of one storage in a weightMem and the
+// number of tensors that view it and have not yet been consumed (tied
+// weights share a storage).
+type storageSpan struct {
+	off, n int
+	users  int
+}
+
+// littleEndian reports whether this machine stores float32 values as the
+// checkpoint files do, so that their bytes can be viewed in place.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// viewFloat32s returns the n float32 values of m.b[off:off+4n] in place,
+// or false where they cannot be viewed (misaligned, or a big-endian
+// machine); the caller then decodes a copy.
+func (m *weightMem) viewFloat32s(off, n int) ([]float32, bool) {
+	if m == nil || !littleEndian || n <= 0 || off < 0 || off+4*n > len(m.b) {
+		return nil, false
+	}
+	p := unsafe.Pointer(&m.b[off])
+	if uintptr(p)%unsafe.Alignof(float32(0)) != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*float32)(p), n), true
+}
+
+// viewRecord returns n float32 values viewing a zip record of m.b, which
+// torch.save stores uncompressed and 64-byte aligned, after checking its
+// CRC-32 as archive/zip does when it reads a record; false when the record
+// is compressed or cannot be viewed.
+func (m *weightMem) viewRecord(f *zip.File, n int) ([]float32, *storageSpan, bool, error) {
+	if m == nil || f.Method != zip.Store || f.CompressedSize64 != f.UncompressedSize64 {
+		return nil, nil, false, nil
+	}
+	off, err := f.DataOffset()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	size := f.UncompressedSize64
+	if size < 4*uint64(n) || uint64(off)+size > uint64(len(m.b)) {
+		return nil, nil, false, nil
+	}
+	data, ok := m.viewFloat32s(int(off), n)
+	if !ok {
+		return nil, nil, false, nil
+	}
+	if crc32.ChecksumIEEE(m.b[off:uint64(off)+size]) != f.CRC32 {
+		return nil, nil, false, zip.ErrChecksum
+	}
+	return data, &storageSpan{off: int(off), n: int(size)}, true, nil
+}
+
+// track records that t views s.
+func (m *weightMem) track(t *Tensor, s *storageSpan) {
+	if m.spans == nil {
+		m.spans = make(map[*Tensor]*storageSpan)
+	}
+	m.spans[t] = s
+	s.users++
+}
+
+// consume marks t as copied: its data is dropped, and the pages of its
+// storage go back to the system once no other tensor views them.
+func (m *weightMem) consume(t *Tensor) {
+	t.F32, t.I64 = nil, nil
+	if m == nil {
+		return
+	}
+	s := m.spans[t]
+	if s == nil {
+		return
+	}
+	delete(m.spans, t)
+	s.users--
+	if s.users == 0 {
+		m.release(s.off, s.n)
+	}
+}
+
+// close frees m; the tensors that view it must not be used afterwards.
+func (m *weightMem) close() error {
+	if m == nil || m.b == nil {
+		return nil
+	}
+	b := m.b
+	m.b, m.spans = nil, nil
+	if !m.mapped {
+		return nil
+	}
+	mappedBytes.Add(-int64(len(b)))
+	if err := unmap(b); err != nil {
+		return fmt.Errorf("unmap weights: %w", err)
+	}
+	return nil
+}
+
+// release hands the whole pages inside m.b[off:off+n] back to the system;
+// a mapped region reads as zeros (anonymous) or the file's bytes afterwards.
+func (m *weightMem) release(off, n int) {
+	if m == nil || !m.mapped || m.b == nil {
+		return
+	}
+	page := pageSize
+	lo := (off + page - 1) / page * page
+	hi := min(off+n, len(m.b)) / page * page
+	if hi > lo {
+		dontNeed(m.b[lo:hi])
+	}
+}
