@@ -19,9 +19,18 @@
 // for the released base models. Models this project trains are stored as
 // safetensors ([WriteSafetensors], [ReadSafetensors]).
 //
+// The Read functions keep a checkpoint's bytes on the Go heap, its float32
+// tensors viewing them. To load a model, [OpenArchive], [OpenSafetensors]
+// and [OpenStateDict] put them outside the heap instead (model.bin
+// decompressed into an anonymous mapping, or the file mapped), and
+// [MoveToModel] hands each storage back to the system as soon as its
+// tensors are in libtorch, so that loading holds the weights about once:
+// libtorch's copy plus the storage being copied. Such a checkpoint must be
+// closed ([Checkpoint.Close]) or moved; afterwards its tensors hold no data.
+//
 // # Model
 //
-// [NewModel] puts a checkpoint on the CPU or a CUDA device and runs it in
+// [NewModel] (or [MoveToModel]) puts a checkpoint on the CPU or a CUDA device and runs it in
 // evaluation mode without gradients: [Model.Hidden] returns the last layer's
 // word and entity states, [Model.SpanLogits] and [Model.NER] run the NER head
 // and span NER, and [Model.MaskedScores] the masked-word and masked-entity

@@ -4,17 +4,20 @@ package daluke
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nerbench/nerbench/benchmarks/dane"
+	"github.com/nerbench/nerbench/luke"
 )
 
 // TestTagReference tags the fixture's texts, given as words, with the
 // fixture NER model and expects the tags of the PyTorch reference
-// (luke/testdata/reference.py).
+// (luke/testdata/reference.py); the model is read from the archive and, as
+// model.safetensors, through luke.OpenSafetensors.
 func TestTagReference(t *testing.T) {
 	texts := readReferenceTexts(t)
 	var sentences, want [][]string
@@ -22,12 +25,31 @@ func TestTagReference(t *testing.T) {
 		sentences = append(sentences, tx.Words)
 		want = append(want, tx.Tags)
 	}
-	for _, cfg := range []Config{{}, {BatchSize: 1, Sentences: 2}} {
+	st := t.TempDir()
+	ck, err := luke.ReadArchive(filepath.Join(fixtureDir, "daluke-ner.tar.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := luke.SaveSafetensors(filepath.Join(st, "model.safetensors"), ck); err != nil {
+		t.Fatal(err)
+	}
+	vocab, err := os.ReadFile(filepath.Join(fixtureDir, "vocab.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(st, "vocab.txt"), vocab, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []Config{{}, {BatchSize: 1, Sentences: 2}, {Archive: "model.safetensors"}} {
 		cfg.Device = os.Getenv("NERBENCH_DEVICE")
 		if cfg.Device == "" {
 			cfg.Device = "cpu"
 		}
-		m, err := Load(t.Context(), fixtureDir, cfg)
+		dir := fixtureDir
+		if cfg.Archive != "" {
+			dir = st
+		}
+		m, err := Load(t.Context(), dir, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
