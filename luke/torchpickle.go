@@ -108,6 +108,10 @@ func readTorchZip(r io.ReaderAt, size int64, mem *weightMem) (map[string]*Tensor
 				return nil, fmt.Errorf("storage data/%s: %w", key, err)
 			}
 		}
+		// Copied: the record's bytes are no longer needed.
+		if off, err := f.DataOffset(); err == nil && mem != nil {
+			mem.release(int(off), int(f.CompressedSize64))
+		}
 		storages[key] = s
 		return s, nil
 	}
