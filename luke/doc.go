@@ -22,7 +22,7 @@
 // The Read functions keep a checkpoint's bytes on the Go heap, its float32
 // tensors viewing them. To load a model, [OpenArchive], [OpenSafetensors]
 // and [OpenStateDict] put them outside the heap instead (model.bin
-// decompressed into an anonymous mapping, or the file mapped), and
+// decompressed, or the file read, into an anonymous mapping), and
 // [MoveToModel] hands each storage back to the system as soon as its
 // tensors are in libtorch, so that loading holds the weights about once:
 // libtorch's copy plus the storage being copied. Such a checkpoint must be

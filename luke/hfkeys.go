@@ -87,14 +87,15 @@ func ReadStateDict(file string) (map[string]*Tensor, error) {
 }
 
 // StateDict is a Hugging Face state dict read by OpenStateDict, whose
-// float32 tensors view the mapped file.
+// float32 tensors view the file's bytes outside the Go heap.
 type StateDict struct {
 	Tensors map[string]*Tensor
 	mem     *weightMem
 }
 
-// OpenStateDict is ReadStateDict with the file mapped outside the Go heap
-// (copy-on-write, on Linux) and the float32 tensors viewing it where
+// OpenStateDict is ReadStateDict with the file read into memory outside
+// the Go heap (an anonymous mapping, on Linux) and the float32 tensors
+// viewing it where
 // torch.save or safetensors stored them aligned (torch.save's zip format
 // aligns them to 64 bytes); legacy torch.save files are read onto the Go
 // heap. The caller must Close the state dict or turn it into a checkpoint

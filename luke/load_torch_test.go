@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -20,15 +21,27 @@ func heapInUse() int64 {
 	return int64(ms.HeapAlloc)
 }
 
-// Moving a checkpoint into libtorch never holds two copies of the weights:
-// after each tensor is copied, libtorch's memory (glibc's malloc in use),
-// the pages of the checkpoint's memory still present in the process and
-// the Go heap's growth add up to at most the weights, the largest tensor
-// and a little slack (pages shared by two storages, malloc's alignment),
-// plus the 100 kB of Go heap that gotch gives every tensor (ts.Tensor's
-// bigStruct, which exists to make the collector run).
-// Without handing back each storage once copied the sum reaches twice the
-// weights. It checks too that the measure sees libtorch's copy.
+// Moving a checkpoint into libtorch never holds two copies of the weights,
+// nor two of its largest tensor. After each tensor, and each chunk of a
+// tensor copied in chunks, it measures:
+//
+//   - allocated: libtorch's allocations (glibc's malloc in use), the pages
+//     of the checkpoint's memory still present in the process and the Go
+//     heap's growth, which must stay under the weights, the largest tensor
+//     (allocated whole before its chunks are written) and a little slack,
+//     plus the 100 kB of Go heap that gotch gives every tensor (ts.Tensor's
+//     bigStruct, which exists to make the collector run);
+//   - resident: the pages present in the process of the model's tensors,
+//     of the tensor being filled (less those present before its first value,
+//     freed memory that malloc kept and hands out again) and of the
+//     checkpoint's memory (/proc/self/pagemap), which must stay under the
+//     weights and one chunk, plus slack (pages shared by two storages or
+//     tensors).
+//
+// Without handing back each storage once copied both reach twice the
+// weights; without the chunks, resident reaches the weights and the largest
+// tensor (8 MB of 24 here). It checks too that the measure sees libtorch's
+// copy.
 func TestMoveToModelPeak(t *testing.T) {
 	big := bigCheckpoint(t)
 	dir := t.TempDir()
@@ -41,7 +54,7 @@ func TestMoveToModelPeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A BERT state dict of the same sizes, as DaCy's pytorch_model.bin.
-	hf := HFEncoder{ModelType: "bert", VocabSize: 4000, Hidden: 256, Layers: 4, Heads: 4, Intermediate: 1024,
+	hf := HFEncoder{ModelType: "bert", VocabSize: 8000, Hidden: 256, Layers: 4, Heads: 4, Intermediate: 1024,
 		MaxPositions: 128, TypeVocabSize: 2, LayerNormEps: 1e-12}
 	sd := map[string]*Tensor{"pooler.dense.weight": {Shape: []int{256, 256}, F32: make([]float32, 256*256)}}
 	for k, shape := range hf.shapes() {
@@ -85,6 +98,8 @@ func TestMoveToModelPeak(t *testing.T) {
 		slack       = 2 << 20
 		gotchTensor = 110_000 // bigStruct's 1e5 bytes, the Tensor and its name
 	)
+	defer func(c int) { copyChunk = c }(copyChunk)
+	copyChunk = 256 << 10
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			defer checkNoMappings(t)
@@ -95,11 +110,24 @@ func TestMoveToModelPeak(t *testing.T) {
 			total, largest := weightBytes(ck)
 			n := len(ck.Tensors)
 			mem := ck.mem.b
+			pm := openPagemap(t)
+			// Freed memory that malloc kept (earlier subtests' models) would
+			// be resident before the tensors that reuse it are written.
+			ReleaseMemory()
 			baseMalloc, baseHeap := mallocInUse(), heapInUse()
-			peak := 0
-			loadProbe = func() {
-				used := int(mallocInUse()-baseMalloc) + residentBytes(t, mem) + int(max(heapInUse()-baseHeap, 0))
-				peak = max(peak, used)
+			allocated, resident := 0, 0
+			reused := 0 // pages of the tensor being filled present before its first value
+			loadProbe = func(m *Model, filling []float32, filled int) {
+				onMap := pm.resident(mem)
+				allocated = max(allocated, int(mallocInUse()-baseMalloc)+onMap+int(max(heapInUse()-baseHeap, 0)))
+				if filled == 0 {
+					reused = pm.resident(floatBytes(filling))
+				}
+				r := onMap + pm.resident(floatBytes(filling)) - reused
+				for _, x := range m.w {
+					r += pm.resident(unsafe.Slice((*byte)(x.MustDataPtr()), 4*x.Numel()))
+				}
+				resident = max(resident, r)
 			}
 			defer func() { loadProbe = nil }()
 			m, err := MoveToModel(ck, "cpu")
@@ -110,13 +138,26 @@ func TestMoveToModelPeak(t *testing.T) {
 			if held := int(mallocInUse() - baseMalloc); held < total {
 				t.Errorf("libtorch holds %d bytes, want at least the %d of the weights", held, total)
 			}
-			if limit := total + largest + slack + n*gotchTensor; peak > limit {
-				t.Errorf("got a peak of %d bytes while loading %d bytes of weights (largest tensor %d), want at most %d",
-					peak, total, largest, limit)
+			if limit := total + largest + slack + n*gotchTensor; allocated > limit {
+				t.Errorf("allocated: got a peak of %d bytes while loading %d bytes of weights (largest tensor %d), want at most %d",
+					allocated, total, largest, limit)
 			}
-			t.Logf("weights %d bytes, peak %d bytes", total, peak)
+			if limit := total + copyChunk + slack; resident > limit {
+				t.Errorf("resident: got a peak of %d bytes while loading %d bytes of weights in chunks of %d, want at most %d",
+					resident, total, copyChunk, limit)
+			}
+			t.Logf("weights %d bytes, largest tensor %d; peaks: allocated %d (%d tensors), resident %d",
+				total, largest, allocated, n, resident)
 		})
 	}
+}
+
+// floatBytes returns the bytes of f.
+func floatBytes(f []float32) []byte {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), 4*len(f))
 }
 
 // MoveToModel gives the model the checkpoint's values, tied weights (which

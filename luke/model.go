@@ -52,9 +52,12 @@ func MoveToModel(ck *Checkpoint, device string) (m *Model, err error) {
 	return newModel(ck, device, true)
 }
 
-// loadProbe, when set (by tests), is called after each tensor of a
-// checkpoint is copied into the model.
-var loadProbe func()
+// loadProbe, when set (by tests), is called when memory is highest: after
+// each tensor of a checkpoint is copied into the model and before its
+// storage is handed back, and likewise after each chunk of a tensor copied
+// in chunks (fromSliceChunked), with the memory of the tensor being filled
+// and the values in it so far.
+var loadProbe func(m *Model, filling []float32, filled int)
 
 func newModel(ck *Checkpoint, device string, consume bool) (m *Model, err error) {
 	defer func() {
@@ -103,7 +106,18 @@ func newModel(ck *Checkpoint, device string, consume bool) (m *Model, err error)
 			if t.F32 == nil {
 				return nil, fmt.Errorf("%q: want a float32 tensor", k)
 			}
-			x, err := fromSlice(t.F32, shape)
+			var x *ts.Tensor
+			var err error
+			if release := ck.mem.copied(t); consume && len(names[t]) == 1 && release != nil {
+				x, err = fromSliceChunked(t.F32, shape, func(dst []float32, k int) {
+					if loadProbe != nil {
+						loadProbe(m, dst, k)
+					}
+					release(k)
+				})
+			} else {
+				x, err = fromSlice(t.F32, shape)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%q: %w", k, err)
 			}
@@ -114,11 +128,11 @@ func newModel(ck *Checkpoint, device string, consume bool) (m *Model, err error)
 			}
 			m.w[k] = x
 		}
+		if loadProbe != nil {
+			loadProbe(m, nil, 0)
+		}
 		if consume {
 			ck.mem.consume(t)
-		}
-		if loadProbe != nil {
-			loadProbe()
 		}
 	}
 	return m, nil

@@ -304,10 +304,10 @@ func LoadSafetensors(file string) (*Checkpoint, error) {
 	return safetensorsCheckpoint(file, tensors, meta)
 }
 
-// OpenSafetensors is LoadSafetensors with the file mapped outside the Go
-// heap (copy-on-write, on Linux) and the float32 tensors viewing it. The
-// caller must Close the checkpoint or hand it to MoveToModel (see
-// OpenArchive).
+// OpenSafetensors is LoadSafetensors with the file read into memory
+// outside the Go heap (an anonymous mapping, on Linux) and the float32
+// tensors viewing it. The caller must Close the checkpoint or hand it to
+// MoveToModel (see OpenArchive).
 func OpenSafetensors(file string) (ck *Checkpoint, err error) {
 	mem, err := mapFile(file)
 	if err != nil {
@@ -329,7 +329,7 @@ func OpenSafetensors(file string) (ck *Checkpoint, err error) {
 	return ck, nil
 }
 
-// mapFile maps file (see fileMemory).
+// mapFile reads file into memory outside the Go heap (see fileMemory).
 func mapFile(file string) (*weightMem, error) {
 	f, err := os.Open(file)
 	if err != nil {

@@ -41,3 +41,46 @@ func fromSlice[T float32 | int64](data []T, shape []int64) (*ts.Tensor, error) {
 	}
 	return ts.New(c), nil
 }
+
+// copyChunk is the bytes fromSliceChunked copies between two calls of its
+// done function (a variable for tests).
+var copyChunk = 16 << 20
+
+// fromSliceChunked is fromSlice for float32 data that is copied copyChunk
+// bytes at a time into an empty tensor, calling done(dst, k) once the
+// first k values are in dst, the tensor's memory (first with k = 0, before
+// any is copied): the caller hands back the
+// source's pages as they are copied, so that a tensor as large as XLM-R
+// large's 1 GB embedding table is never held twice.
+func fromSliceChunked(data []float32, shape []int64, done func(dst []float32, k int)) (*ts.Tensor, error) {
+	n := int64(1)
+	for _, d := range shape {
+		n *= d
+	}
+	if n != int64(len(data)) {
+		return nil, fmt.Errorf("%d values for shape %v", len(data), shape)
+	}
+	if len(shape) == 0 || n == 0 {
+		return fromSlice(data, shape)
+	}
+	x, err := ts.Empty(shape, gotch.Float, gotch.CPU)
+	if err != nil {
+		return nil, err
+	}
+	p, err := x.DataPtr()
+	if err != nil {
+		x.MustDrop()
+		return nil, err
+	}
+	// at::empty is contiguous; libtorch owns the memory and keeps no Go
+	// pointer.
+	dst := unsafe.Slice((*float32)(p), n)
+	done(dst, 0)
+	step := max(copyChunk/4, 1)
+	for lo := 0; lo < len(data); lo += step {
+		hi := min(lo+step, len(data))
+		copy(dst[lo:hi], data[lo:hi])
+		done(dst, hi)
+	}
+	return x, nil
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"io"
+	"os"
 	"sync/atomic"
 	"unsafe"
 )
@@ -14,18 +16,40 @@ import (
 var mappedBytes atomic.Int64
 
 // weightMem is the one buffer that a checkpoint's float32 tensors view: a
-// decompressed model.bin, or a mapped pytorch_model.bin or safetensors
-// file. The Open functions (OpenArchive, OpenSafetensors, OpenStateDict)
-// put it outside the Go heap (an anonymous or a private file mapping on
+// decompressed model.bin, or the bytes of a pytorch_model.bin or
+// safetensors file. The Open functions (OpenArchive, OpenSafetensors,
+// OpenStateDict) put it outside the Go heap (an anonymous mapping on
 // Linux), so that it can be handed back to the system piece by piece while
 // MoveToModel copies the weights into libtorch, and freed at once by
 // close; the Read functions keep it on the Go heap (mapped false), where
 // the garbage collector frees it once no tensor views it.
+//
+// Files are read into the anonymous mapping rather than mapped: pages of a
+// file mapping that MADV_DONTNEED drops come back on the next fault nearby
+// while the page cache holds them, in large folios (on ext4 with Linux
+// 6.18, about 2 MB came back around each fault), so a chunked copy of a
+// mapped file still held the whole tensor twice (TestMoveToModelPeak).
 type weightMem struct {
 	b      []byte
 	mapped bool // b is a mapping that close unmaps
 	// spans holds the storage each viewing tensor views.
 	spans map[*Tensor]*storageSpan
+}
+
+// fileMemory reads the size bytes of f into memory from anonMemory.
+func fileMemory(f *os.File, size int64) (*weightMem, error) {
+	if int64(int(size)) != size {
+		return nil, fmt.Errorf("file of %d bytes: too large to read", size)
+	}
+	m, err := anonMemory(int(size))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(io.NewSectionReader(f, 0, size), m.b); err != nil {
+		m.close()
+		return nil, err
+	}
+	return m, nil
 }
 
 // heapMemory returns size bytes on the Go heap.
@@ -90,6 +114,26 @@ func (m *weightMem) track(t *Tensor, s *storageSpan) {
 	}
 	m.spans[t] = s
 	s.users++
+}
+
+// copied returns, for a tensor that alone views its storage, a function
+// that hands back the pages of t's first k values once they are copied
+// (fromSliceChunked), or nil where t's pages cannot go before the end
+// (tied weights, memory on the Go heap, a tensor of its own).
+func (m *weightMem) copied(t *Tensor) func(k int) {
+	if m == nil || !m.mapped || len(t.F32) == 0 {
+		return nil
+	}
+	if s := m.spans[t]; s == nil || s.users != 1 {
+		return nil
+	}
+	start := int(uintptr(unsafe.Pointer(&t.F32[0])) - uintptr(unsafe.Pointer(&m.b[0])))
+	from := start // pages before from are handed back
+	return func(k int) {
+		end := start + 4*k
+		m.release(from, end-from)
+		from = max(from, end/pageSize*pageSize)
+	}
 }
 
 // consume marks t as copied: its data is dropped, and the pages of its

@@ -24,23 +24,6 @@ func anonMemory(size int) (*weightMem, error) {
 	return &weightMem{b: b, mapped: true}, nil
 }
 
-// fileMemory maps the size bytes of f privately (copy-on-write: a write
-// changes this process's copy only), outside the Go heap.
-func fileMemory(f *os.File, size int64) (*weightMem, error) {
-	if size == 0 {
-		return &weightMem{}, nil
-	}
-	if int64(int(size)) != size {
-		return nil, fmt.Errorf("file of %d bytes: too large to map", size)
-	}
-	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE)
-	if err != nil {
-		return nil, fmt.Errorf("map: %w", err)
-	}
-	mappedBytes.Add(size)
-	return &weightMem{b: b, mapped: true}, nil
-}
-
 func unmap(b []byte) error { return syscall.Munmap(b) }
 
 // dontNeed drops b's pages from the process (MADV_DONTNEED). It is only a

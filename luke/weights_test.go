@@ -22,25 +22,35 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// residentBytes returns the bytes of b's pages that are present in this
-// process's page tables (/proc/self/pagemap, bit 63), whether anonymous or
-// mapped from a file: unlike RSS it counts b alone, and unlike mincore it
-// does not count a file's pages that are only in the page cache.
-func residentBytes(t testing.TB, b []byte) int {
+// pagemap reads /proc/self/pagemap.
+type pagemap struct {
+	t testing.TB
+	f *os.File
+}
+
+func openPagemap(t testing.TB) *pagemap {
 	t.Helper()
-	if len(b) == 0 {
-		return 0
-	}
 	f, err := os.Open("/proc/self/pagemap")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return &pagemap{t, f}
+}
+
+// resident returns the bytes of b's pages that are present in this
+// process's page tables (bit 63 of their pagemap entries), whether
+// anonymous or mapped from a file: unlike RSS it counts b alone, and unlike
+// mincore it does not count a file's pages that are only in the page cache.
+func (p *pagemap) resident(b []byte) int {
+	if len(b) == 0 {
+		return 0
+	}
 	first := uintptr(unsafe.Pointer(&b[0])) / uintptr(pageSize)
 	last := (uintptr(unsafe.Pointer(&b[0])) + uintptr(len(b)) - 1) / uintptr(pageSize)
 	buf := make([]byte, 8*(last-first+1))
-	if _, err := f.ReadAt(buf, int64(first*8)); err != nil {
-		t.Fatal(err)
+	if _, err := p.f.ReadAt(buf, int64(first*8)); err != nil {
+		p.t.Fatal(err)
 	}
 	n := 0
 	for i := 0; i < len(buf); i += 8 {
@@ -78,12 +88,13 @@ func TestConsumeReleasesTiedStorage(t *testing.T) {
 	a, b := &Tensor{}, &Tensor{}
 	mem.track(a, span)
 	mem.track(b, span)
+	pm := openPagemap(t)
 	mem.consume(a)
-	if got, want := residentBytes(t, mem.b), 16*pageSize; got != want {
+	if got, want := pm.resident(mem.b), 16*pageSize; got != want {
 		t.Errorf("one of two tied tensors consumed: got %d resident bytes, want %d", got, want)
 	}
 	mem.consume(b)
-	if got, want := residentBytes(t, mem.b), 6*pageSize; got != want {
+	if got, want := pm.resident(mem.b), 6*pageSize; got != want {
 		t.Errorf("both consumed: got %d resident bytes, want %d", got, want)
 	}
 	if got := mem.b[pageSize+100]; got != 1 {
@@ -94,16 +105,17 @@ func TestConsumeReleasesTiedStorage(t *testing.T) {
 	}
 }
 
-// bigCheckpoint returns a NER checkpoint of about 21 MB of float32 weights
-// (hidden 256, 4 layers, 4,000 word pieces), large enough against the page
-// size and malloc's bookkeeping for the memory tests.
+// bigCheckpoint returns a NER checkpoint of about 24 MB of float32 weights
+// (hidden 256, 4 layers, 8,000 word pieces: an 8 MB embedding table), large
+// enough against the page size and malloc's bookkeeping for the memory
+// tests.
 func bigCheckpoint(t testing.TB) *Checkpoint {
 	t.Helper()
 	ner, err := ReadArchive(filepath.Join("testdata", "daluke-ner.tar.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Kind: KindNER, VocabSize: 4000, Hidden: 256, Layers: 4, Heads: 4, Intermediate: 1024,
+	cfg := Config{Kind: KindNER, VocabSize: 8000, Hidden: 256, Layers: 4, Heads: 4, Intermediate: 1024,
 		MaxPositions: 128, EntitySize: 64, EntityVocabSize: 2, Labels: 5}
 	tensors := make(map[string]*Tensor)
 	for k, shape := range cfg.Shapes() {
