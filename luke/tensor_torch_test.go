@@ -54,6 +54,55 @@ func TestFromSlice(t *testing.T) {
 	}
 }
 
+// fromSliceChunked fills the tensor in chunks of copyChunk bytes, reporting
+// 0 first and then each chunk's end, and makes what fromSlice makes.
+func TestFromSliceChunked(t *testing.T) {
+	defer func(c int) { copyChunk = c }(copyChunk)
+	copyChunk = 8 // two values
+	tests := []struct {
+		name  string
+		data  []float32
+		shape []int64
+		want  []int // the k of each done call
+	}{
+		{"2×3", []float32{1, 2, 3, 4, 5, 6}, []int64{2, 3}, []int{0, 2, 4, 6}},
+		{"odd", []float32{1, 2, 3}, []int64{3}, []int{0, 2, 3}},
+		{"empty", []float32{}, []int64{0, 4}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var s scope
+			defer s.free()
+			var calls []int
+			x, err := fromSliceChunked(tc.data, tc.shape, func(dst []float32, k int) {
+				if len(dst) != len(tc.data) {
+					t.Errorf("done got %d values of memory, want %d", len(dst), len(tc.data))
+				}
+				if !slices.Equal(dst[:k], tc.data[:k]) {
+					t.Errorf("after %d values: got %v, want %v", k, dst[:k], tc.data[:k])
+				}
+				calls = append(calls, k)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.keep(x)
+			if diff := cmp.Diff(tc.want, calls); diff != "" {
+				t.Errorf("done calls (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.shape, x.MustSize()); diff != "" {
+				t.Errorf("shape mismatch (-want +got):\n%s", diff)
+			}
+			if got := values(&s, x); !slices.Equal(got, tc.data) {
+				t.Errorf("got %v, want %v", got, tc.data)
+			}
+		})
+	}
+	if _, err := fromSliceChunked([]float32{1, 2, 3}, []int64{2, 2}, func([]float32, int) {}); err == nil {
+		t.Error("3 values for shape [2 2]: no error")
+	}
+}
+
 // TestFromSliceAllocations checks that a tensor is made with a fixed number
 // of Go allocations, not a few per value as gotch's NewTensorFromData makes.
 func TestFromSliceAllocations(t *testing.T) {
