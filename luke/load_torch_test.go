@@ -95,7 +95,7 @@ func TestMoveToModelPeak(t *testing.T) {
 		}},
 	}
 	const (
-		slack       = 2 << 20
+		slack       = 4 << 20 // 2 MiB, and one huge page (the mappings ask for them)
 		gotchTensor = 110_000 // bigStruct's 1e5 bytes, the Tensor and its name
 	)
 	defer func(c int) { copyChunk = c }(copyChunk)

@@ -21,6 +21,13 @@ func anonMemory(size int) (*weightMem, error) {
 		return nil, fmt.Errorf("map %d bytes: %w", size, err)
 	}
 	mappedBytes.Add(int64(size))
+	// Huge pages, where the system allows them for madvised memory: filling
+	// the mapping then takes one fault per 2 MB instead of per 4 kB (reading
+	// DaCy medium's 440 MB pytorch_model.bin into it took 0.1–1.6 s of
+	// system time instead of 1.8–2.1 s, and 0.03 s of user time instead of
+	// 1.0 s). MADV_DONTNEED on part of a huge page splits it. A hint: its
+	// error is ignored.
+	_ = syscall.Madvise(b, syscall.MADV_HUGEPAGE)
 	return &weightMem{b: b, mapped: true}, nil
 }
 
