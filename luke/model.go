@@ -37,11 +37,12 @@ func NewModel(ck *Checkpoint, device string) (*Model, error) {
 
 // MoveToModel is NewModel that consumes ck: as soon as every tensor that
 // views a storage of ck is on the device, the storage's memory goes back
-// to the system, so that loading a checkpoint from OpenArchive,
-// OpenSafetensors or StateDict.Encoder holds the weights about once
-// (libtorch's copy plus the storage being copied) instead of twice. ck is
-// closed when MoveToModel returns, whether or not it succeeds (see
-// Checkpoint.Close).
+// to the system, and a tensor that alone views its storage is copied and
+// handed back in chunks of 16 MiB, so that loading a checkpoint from
+// OpenArchive, OpenSafetensors or StateDict.Encoder holds the weights about
+// once (libtorch's copy plus one chunk, or plus the storage of tied weights
+// being copied) instead of twice. ck is closed when MoveToModel returns,
+// whether or not it succeeds (see Checkpoint.Close).
 func MoveToModel(ck *Checkpoint, device string) (m *Model, err error) {
 	defer func() {
 		if cerr := ck.Close(); cerr != nil && err == nil {
@@ -106,9 +107,13 @@ func newModel(ck *Checkpoint, device string, consume bool) (m *Model, err error)
 			if t.F32 == nil {
 				return nil, fmt.Errorf("%q: want a float32 tensor", k)
 			}
+			var release func(int)
+			if consume && len(names[t]) == 1 {
+				release = ck.mem.copied(t)
+			}
 			var x *ts.Tensor
 			var err error
-			if release := ck.mem.copied(t); consume && len(names[t]) == 1 && release != nil {
+			if release != nil {
 				x, err = fromSliceChunked(t.F32, shape, func(dst []float32, k int) {
 					if loadProbe != nil {
 						loadProbe(m, dst, k)
