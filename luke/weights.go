@@ -24,11 +24,11 @@ var mappedBytes atomic.Int64
 // close; the Read functions keep it on the Go heap (mapped false), where
 // the garbage collector frees it once no tensor views it.
 //
-// Files are read into the anonymous mapping rather than mapped: pages of a
-// file mapping that MADV_DONTNEED drops come back on the next fault nearby
-// while the page cache holds them, in large folios (on ext4 with Linux
-// 6.18, about 2 MB came back around each fault), so a chunked copy of a
-// mapped file still held the whole tensor twice (TestMoveToModelPeak).
+// Files are read into the anonymous mapping rather than mapped: with a
+// file mapping, the pages that MADV_DONTNEED dropped during a chunked copy
+// stayed present (6.0 of 7.8 MiB of the storage being copied, in
+// TestMoveToModelPeak on ext4 with Linux 6.18), presumably mapped again
+// from the page cache by the faults nearby, so the tensor was held twice.
 type weightMem struct {
 	b      []byte
 	mapped bool // b is a mapping that close unmaps
