@@ -43,16 +43,8 @@ func heapInUse() int64 {
 // tensor (8 MB of 24 here). It checks too that the measure sees libtorch's
 // copy.
 func TestMoveToModelPeak(t *testing.T) {
-	big := bigCheckpoint(t)
 	dir := t.TempDir()
-	archive := filepath.Join(dir, "big.tar.gz")
-	if err := WriteArchive(archive, big); err != nil {
-		t.Fatal(err)
-	}
-	safetensors := filepath.Join(dir, "big.safetensors")
-	if err := SaveSafetensors(safetensors, big); err != nil {
-		t.Fatal(err)
-	}
+	archive, safetensors := writeBig(t, dir)
 	// A BERT state dict of the same sizes, as DaCy's pytorch_model.bin.
 	hf := HFEncoder{ModelType: "bert", VocabSize: 8000, Hidden: 256, Layers: 4, Heads: 4, Intermediate: 1024,
 		MaxPositions: 128, TypeVocabSize: 2, LayerNormEps: 1e-12}

@@ -18,12 +18,9 @@ import (
 // of millions of small allocations and one more copy of each tensor, which
 // made loading take half a minute of CPU and gigabytes of garbage.
 func fromSlice[T float32 | int64](data []T, shape []int64) (*ts.Tensor, error) {
-	n := int64(1)
-	for _, d := range shape {
-		n *= d
-	}
-	if n != int64(len(data)) {
-		return nil, fmt.Errorf("%d values for shape %v", len(data), shape)
+	n, err := numel(shape, len(data))
+	if err != nil {
+		return nil, err
 	}
 	if len(shape) == 0 || n == 0 {
 		return ts.NewTensorFromData(data, shape)
@@ -42,6 +39,19 @@ func fromSlice[T float32 | int64](data []T, shape []int64) (*ts.Tensor, error) {
 	return ts.New(c), nil
 }
 
+// numel returns the number of elements of shape, or an error unless it is
+// the number of values given.
+func numel(shape []int64, values int) (int64, error) {
+	n := int64(1)
+	for _, d := range shape {
+		n *= d
+	}
+	if n != int64(values) {
+		return 0, fmt.Errorf("%d values for shape %v", values, shape)
+	}
+	return n, nil
+}
+
 // copyChunk is the bytes fromSliceChunked copies between two calls of its
 // done function (a variable for tests).
 var copyChunk = 16 << 20
@@ -53,12 +63,9 @@ var copyChunk = 16 << 20
 // source's pages as they are copied, so that a tensor as large as XLM-R
 // large's 1 GB embedding table is never held twice.
 func fromSliceChunked(data []float32, shape []int64, done func(dst []float32, k int)) (*ts.Tensor, error) {
-	n := int64(1)
-	for _, d := range shape {
-		n *= d
-	}
-	if n != int64(len(data)) {
-		return nil, fmt.Errorf("%d values for shape %v", len(data), shape)
+	n, err := numel(shape, len(data))
+	if err != nil {
+		return nil, err
 	}
 	if len(shape) == 0 || n == 0 {
 		return fromSlice(data, shape)

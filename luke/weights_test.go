@@ -135,6 +135,22 @@ func bigCheckpoint(t testing.TB) *Checkpoint {
 	return ck
 }
 
+// writeBig writes bigCheckpoint into dir as an archive and as a
+// safetensors file and returns their paths.
+func writeBig(t testing.TB, dir string) (archive, safetensors string) {
+	t.Helper()
+	big := bigCheckpoint(t)
+	archive = filepath.Join(dir, "big.tar.gz")
+	if err := WriteArchive(archive, big); err != nil {
+		t.Fatal(err)
+	}
+	safetensors = filepath.Join(dir, "big.safetensors")
+	if err := SaveSafetensors(safetensors, big); err != nil {
+		t.Fatal(err)
+	}
+	return archive, safetensors
+}
+
 // weightBytes returns the bytes of ck's float32 tensors and of the largest.
 func weightBytes(ck *Checkpoint) (total, largest int) {
 	for _, x := range ck.Tensors {
@@ -160,16 +176,7 @@ func checkViews(t *testing.T, ck *Checkpoint) {
 // tensor viewing the mapped memory (torch.save's 64-byte alignment, which
 // WriteTorchPickle copies), and Close unmaps it and drops the tensors.
 func TestOpenViews(t *testing.T) {
-	big := bigCheckpoint(t)
-	dir := t.TempDir()
-	archive := filepath.Join(dir, "big.tar.gz")
-	if err := WriteArchive(archive, big); err != nil {
-		t.Fatal(err)
-	}
-	safetensors := filepath.Join(dir, "big.safetensors")
-	if err := SaveSafetensors(safetensors, big); err != nil {
-		t.Fatal(err)
-	}
+	archive, safetensors := writeBig(t, t.TempDir())
 	tests := []struct {
 		name       string
 		read, open func(string) (*Checkpoint, error)
