@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -64,6 +66,28 @@ func BenchmarkNER(b *testing.B) {
 			m.oneDNN = path.oneDNN
 			benchNER(b, m, corpus.Pieces, special, opts, ref.SentencesPerS, ref.SentencesPerCPUS)
 		})
+	}
+	// NERBENCH_BENCH_MAXROWS, a comma-separated list of NEROptions.MaxRows
+	// values, adds a sub-benchmark on oneDNN for each (rows=N), with
+	// NERBENCH_BENCH_BATCH examples per pass at most (default: the
+	// reference's), to measure the speed that the bound on a pass costs.
+	if list := os.Getenv("NERBENCH_BENCH_MAXROWS"); list != "" && useOneDNN(m.device) == nil {
+		rowsOpts := opts
+		if v := os.Getenv("NERBENCH_BENCH_BATCH"); v != "" {
+			if rowsOpts.BatchSize, err = strconv.Atoi(v); err != nil {
+				b.Fatalf("NERBENCH_BENCH_BATCH: %v", err)
+			}
+		}
+		for _, v := range strings.Split(list, ",") {
+			if rowsOpts.MaxRows, err = strconv.Atoi(v); err != nil {
+				b.Fatalf("NERBENCH_BENCH_MAXROWS: %v", err)
+			}
+			o := rowsOpts
+			b.Run("rows="+v, func(b *testing.B) {
+				m.oneDNN = true
+				benchNER(b, m, corpus.Pieces, special, o, ref.SentencesPerS, ref.SentencesPerCPUS)
+			})
+		}
 	}
 }
 

@@ -27,6 +27,13 @@ type NEROptions struct {
 	// BatchSize is the number of examples (chunks of up to max-entities
 	// spans) per forward pass; 0 means 8, the reference API's batch size.
 	BatchSize int
+	// MaxRows bounds the padded size of a forward pass: its examples times
+	// the word pieces plus entity slots of its largest example. A pass
+	// ends early rather than exceed it, and an example larger than MaxRows
+	// has a pass of its own. The memory of a pass grows with this size
+	// (BENCHMARKS.md, Memory); the results do not depend on it beyond
+	// float rounding. 0 means DefaultMaxRows.
+	MaxRows int
 	// Labels are the class names in classifier order; nil means Labels.
 	Labels []string
 	// MaxEntities overrides the metadata's max-entities, the number of

@@ -4,6 +4,7 @@ package luke
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -75,5 +76,110 @@ func TestNERMallocMode(t *testing.T) {
 	}
 	if diff := cmp.Diff(outer, currentMalloc(), cmp.AllowUnexported(mallocMode{})); diff != "" {
 		t.Errorf("thresholds after NER (-want +got):\n%s", diff)
+	}
+}
+
+// peakTransient runs f and returns the most bytes that glibc had handed out
+// at the end of any step of the packed pass, less those in use before f.
+func peakTransient(t *testing.T, f func()) int64 {
+	t.Helper()
+	before := mallocInUse()
+	peak := before
+	stepHook = func() { peak = max(peak, mallocInUse()) }
+	defer func() { stepHook = nil }()
+	f()
+	return peak - before
+}
+
+// TestNERMaxRows checks that NEROptions.MaxRows bounds the memory of the
+// forward passes and changes the results by float rounding only.
+func TestNERMaxRows(t *testing.T) {
+	ref := readReference(t)
+	m := newFixtureModel(t, "daluke-ner.tar.gz")
+	// oneDNN's primitive cache keeps memory per shape across passes, which
+	// would blur what a pass holds.
+	m.oneDNN = false
+	var texts [][][]int64
+	for range 3 {
+		for _, tx := range ref.Texts {
+			texts = append(texts, tx.Pieces)
+		}
+	}
+	ner := func(opts NEROptions) ([]NERResult, int64) {
+		var res []NERResult
+		peak := peakTransient(t, func() {
+			var err error
+			if res, err = m.NER(t.Context(), texts, fixtureSpecial, opts); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return res, peak
+	}
+	all, allPeak := ner(NEROptions{BatchSize: 1 << 20, MaxRows: 1 << 30})
+	for _, maxRows := range []int{1, 200} {
+		got, peak := ner(NEROptions{BatchSize: 1 << 20, MaxRows: maxRows})
+		// Without the bound the passes are one: the same memory.
+		if 4*peak > allPeak {
+			t.Errorf("MaxRows %d: passes held %d bytes, want under a quarter of one pass's %d", maxRows, peak, allPeak)
+		}
+		worst := 0.0
+		for i := range all {
+			if diff := cmp.Diff(all[i].Tags, got[i].Tags); diff != "" {
+				t.Errorf("MaxRows %d: text %d: tags differ from one pass (-one +got):\n%s", maxRows, i, diff)
+			}
+			for k := range all[i].Logits {
+				for c, v := range all[i].Logits[k] {
+					worst = max(worst, math.Abs(float64(v-got[i].Logits[k][c])))
+				}
+			}
+		}
+		if worst > 1e-5 {
+			t.Errorf("MaxRows %d: logits differ from one pass by %g, want at most 1e-5", maxRows, worst)
+		}
+	}
+}
+
+// TestPackedPassMemory checks that a forward pass holds the tensors of one
+// step at a time: at most the scores and probabilities of the attention
+// ([heads·B, L, L] each), a few [N, H] and [B·L, H] tensors and one
+// feed-forward activation [N, Intermediate] beside fixed overheads. Before
+// each step freed its inputs, the pass held every intermediate of a layer
+// and the embeddings' (about 25 [N, H] tensors), twice this bound here.
+func TestPackedPassMemory(t *testing.T) {
+	ref := readReference(t)
+	m := newFixtureModel(t, "daluke-ner.tar.gz")
+	m.oneDNN = false // oneDNN's primitive cache keeps memory per shape
+	var exs []Example
+	for range 3 {
+		for _, tx := range ref.Texts {
+			e, err := Examples(tx.Pieces, m.meta, fixtureSpecial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			exs = append(exs, e...)
+		}
+	}
+	in, err := m.spanInputs(exs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.newPacking(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.SpanLogits(t.Context(), exs); err != nil { // warm-up
+		t.Fatal(err)
+	}
+	peak := peakTransient(t, func() {
+		if _, err := m.SpanLogits(t.Context(), exs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	H, heads := int64(m.cfg.Hidden), int64(m.cfg.Heads)
+	N, B, L := int64(p.Nw+p.Ne), int64(p.B), int64(p.L)
+	const overhead = 256 << 10
+	bound := 4*(2*heads*B*L*L+4*B*L*H+4*N*H+N*int64(m.cfg.Intermediate)) + overhead
+	if peak > bound {
+		t.Errorf("a pass of %d rows (%d examples, %d padded) held %d bytes, want at most %d", N, B, B*L, peak, bound)
 	}
 }

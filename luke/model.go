@@ -558,9 +558,9 @@ func (m *Model) spanLogits(s *scope, exs []Example, pass *Pass) (*ts.Tensor, *ba
 
 // NER tags texts given as the word pieces of each word (spec §2): each text
 // is windowed, its candidate spans are chunked into examples, the examples
-// of all texts are sorted by size and scored opts.BatchSize at a time, and
-// each window is decoded greedily. Every word must have at least one word
-// piece.
+// of all texts are sorted by size and scored in forward passes of at most
+// opts.BatchSize examples and opts.MaxRows padded rows, and each window is
+// decoded greedily. Every word must have at least one word piece.
 func (m *Model) NER(ctx context.Context, texts [][][]int64, special SpecialIDs, opts NEROptions) ([]NERResult, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 8
@@ -601,21 +601,36 @@ func (m *Model) NER(ctx context.Context, texts [][][]int64, special SpecialIDs, 
 	}
 	// Batch examples of similar size together to pad less: padding changes
 	// nothing but float rounding (padded keys get weight exp(-10000) = 0).
+	// The largest come first, so that the later, smaller passes fit in the
+	// memory that the first ones freed instead of growing the heap; and no
+	// pass's padded size goes past maxRows (BENCHMARKS.md, Memory).
+	rows := make([]int, len(all)) // word pieces plus entity slots
+	for k, ex := range all {
+		rows[k] = len(ex.WordIDs) + len(ex.Entities)
+	}
 	order := make([]int, len(all))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool {
-		x, y := all[order[a]], all[order[b]]
-		if len(x.Spans) != len(y.Spans) {
-			return len(x.Spans) < len(y.Spans)
+		x, y := order[a], order[b]
+		if rows[x] != rows[y] {
+			return rows[x] > rows[y]
 		}
-		return len(x.WordIDs) < len(y.WordIDs)
+		return len(all[x].WordIDs) > len(all[y].WordIDs)
 	})
+	sorted := make([]int, len(order))
+	for i, k := range order {
+		sorted[i] = rows[k]
+	}
+	maxRows := opts.MaxRows
+	if maxRows <= 0 {
+		maxRows = DefaultMaxRows
+	}
 	exLogits := make([][][]float32, len(all))
 	batch := make([]Example, 0, opts.BatchSize)
-	for lo := 0; lo < len(order); lo += opts.BatchSize {
-		hi := min(lo+opts.BatchSize, len(order))
+	lo := 0
+	for _, hi := range batchEnds(sorted, opts.BatchSize, maxRows) {
 		batch = batch[:0]
 		for _, k := range order[lo:hi] {
 			batch = append(batch, all[k])
@@ -627,6 +642,7 @@ func (m *Model) NER(ctx context.Context, texts [][][]int64, special SpecialIDs, 
 		for i, k := range order[lo:hi] {
 			exLogits[k] = logits[i]
 		}
+		lo = hi
 	}
 	for k, ex := range all {
 		r := &results[refs[k].text]

@@ -243,3 +243,29 @@ func Decode(n int, spans []Span, probs [][]float32, labels []string) []string {
 	}
 	return tags
 }
+
+// DefaultMaxRows is the padded size of a forward pass that NER aims at when
+// NEROptions.MaxRows is 0 (BENCHMARKS.md, Memory).
+const DefaultMaxRows = 1024
+
+// batchEnds cuts examples, taken in order, into forward passes and returns
+// where each pass ends. rows[k] is example k's word pieces plus entity
+// slots. A pass holds at most maxExamples examples, and its padded size,
+// its examples times the rows of its largest, is at most maxRows unless the
+// pass is a single example. maxExamples and maxRows must be positive.
+func batchEnds(rows []int, maxExamples, maxRows int) []int {
+	var ends []int
+	n, widest := 0, 0 // examples in the open pass, and its largest
+	for k, r := range rows {
+		if n > 0 && (n == maxExamples || (n+1)*max(widest, r) > maxRows) {
+			ends = append(ends, k)
+			n, widest = 0, 0
+		}
+		n++
+		widest = max(widest, r)
+	}
+	if n > 0 {
+		ends = append(ends, len(rows))
+	}
+	return ends
+}

@@ -212,3 +212,31 @@ func TestDecode(t *testing.T) {
 		})
 	}
 }
+
+func TestBatchEnds(t *testing.T) {
+	tests := []struct {
+		name                 string
+		rows                 []int
+		maxExamples, maxRows int
+		want                 []int
+	}{
+		{"none", nil, 8, 100, nil},
+		{"examples bound", []int{10, 10, 10, 10, 10}, 2, 1000, []int{2, 4, 5}},
+		{"rows bound", []int{10, 10, 10, 10, 10}, 8, 30, []int{3, 5}},
+		// 3 examples of the largest, 20 rows, are 60 > 50.
+		{"padded to the largest", []int{10, 20, 10, 10}, 8, 50, []int{2, 4}},
+		{"largest first", []int{20, 10, 10, 10}, 8, 50, []int{2, 4}},
+		{"exactly the budget", []int{25, 25, 25}, 8, 50, []int{2, 3}},
+		{"an example over the budget alone", []int{10, 70, 10, 10}, 8, 50, []int{1, 2, 4}},
+		{"every example over the budget", []int{60, 70}, 8, 50, []int{1, 2}},
+		{"one example per pass", []int{1, 1, 1}, 1, 50, []int{1, 2, 3}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := batchEnds(tc.rows, tc.maxExamples, tc.maxRows)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("batchEnds(%v, %d, %d) (-want +got):\n%s", tc.rows, tc.maxExamples, tc.maxRows, diff)
+			}
+		})
+	}
+}

@@ -95,13 +95,18 @@ func useOneDNN(dev gotch.Device) error {
 // oneDNNLinear is x·wᵀ + b for a 2-D float32 x on the CPU with oneDNN's
 // inner product; b may be nil.
 func oneDNNLinear(s *scope, x, w, b *ts.Tensor) *ts.Tensor {
-	if b == nil {
-		b = s.keep(ts.NewTensor()) // an undefined tensor: no bias
-	}
-	xm := s.keep(x.MustToMkldnn(gotch.Float, false))
-	ym := s.keep(xm.MustMkldnnLinear(w, b, false))
-	// masked_grad only matters for sparse tensors (tools/gotch/stub).
-	return s.keep(ym.MustToDense(gotch.Float, true, false))
+	// The MKL-DNN copies of the input and the output are freed as soon as
+	// they are read: the input's before the output is converted.
+	return s.step(func(s *scope) *ts.Tensor {
+		if b == nil {
+			b = s.keep(ts.NewTensor()) // an undefined tensor: no bias
+		}
+		xm := s.keep(x.MustToMkldnn(gotch.Float, false))
+		ym := s.keep(xm.MustMkldnnLinear(w, b, false))
+		s.drop(xm)
+		// masked_grad only matters for sparse tensors (tools/gotch/stub).
+		return s.keep(ym.MustToDense(gotch.Float, true, false))
+	})
 }
 
 // evalLinear is the linear layer of the packed evaluation pass: x·wᵀ + b

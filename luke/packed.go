@@ -5,6 +5,7 @@ package luke
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/sugarme/gotch"
@@ -157,8 +158,44 @@ func (m *Model) headPairs(s *scope, a, b string) *ts.Tensor {
 	return s.keep(st.MustReshape(append([]int64{2 * shape[0]}, shape[1:]...), false))
 }
 
+// stepHook, when set (by tests), is called at the end of every step of
+// the packed pass, when the step's intermediates are all still held.
+var stepHook func()
+
+// step runs f in a scope of its own and frees every tensor f kept there
+// except the one it returns, which s keeps. So a step of the packed pass
+// holds its intermediates only while it runs (BENCHMARKS.md, Memory).
+func (s *scope) step(f func(*scope) *ts.Tensor) (t *ts.Tensor) {
+	in := &scope{}
+	defer func() {
+		if t == nil { // f panicked
+			in.free()
+		}
+	}()
+	r := f(in)
+	if stepHook != nil {
+		stepHook()
+	}
+	return s.keep(in.freeBut(r))
+}
+
+// drop frees the given tensors of s now and forgets them.
+func (s *scope) drop(ts ...*ts.Tensor) {
+	for _, t := range ts {
+		if i := slices.Index(s.list, t); i >= 0 {
+			s.list = slices.Delete(s.list, i, i+1)
+		}
+		t.MustDrop()
+	}
+}
+
 // packedEncode runs the embeddings and the encoder on the packed rows and
 // returns the last layer's hidden states [Nw+Ne, H], word rows first.
+//
+// Every step keeps only its result, and each result is freed as soon as the
+// last step that reads it is done, so the pass holds at most the inputs and
+// outputs of one step at a time besides the layer's input: with the scores
+// and the probabilities of the attention ([heads*B, L, L] each) the largest.
 func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 	H := int64(m.cfg.Hidden)
 	heads := int64(m.cfg.Heads)
@@ -167,17 +204,19 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 	B, L := int64(p.B), int64(p.L)
 
 	// Embeddings (spec §1.2, §1.3), row by row.
-	x := s.keep(m.weight("word_embeddings.word_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordIDs, Nw), false))
-	x.MustAdd_(s.keep(m.weight("word_embeddings.position_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordPos, Nw), false)))
-	x.MustAdd_(s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false)))
-	X := m.layerNorm(s, x, "word_embeddings.LayerNorm")
-	e := s.keep(m.weight("entity_embeddings.ent_embeds.weight").MustIndexSelect(0, m.upload(s, p.entIDs, Ne), false))
-	e = m.evalLinearOf(s, e, "entity_embeddings.ent_embeds_dense")
-	epos := s.keep(m.weight("entity_embeddings.pos_embeds.weight").MustNarrow(0, 0, int64(p.maxLw), false))
-	e.MustAdd_(s.keep(m.upload(s, p.posAvg, Ne, int64(p.maxLw)).MustMatmul(epos, false)))
-	e.MustAdd_(s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)))
-	E := m.layerNorm(s, e, "entity_embeddings.lnorm")
-	T := s.keep(ts.MustCat([]*ts.Tensor{X, E}, 0))
+	T := s.step(func(s *scope) *ts.Tensor {
+		x := s.keep(m.weight("word_embeddings.word_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordIDs, Nw), false))
+		x.MustAdd_(s.keep(m.weight("word_embeddings.position_embeddings.weight").MustIndexSelect(0, m.upload(s, p.wordPos, Nw), false)))
+		x.MustAdd_(s.keep(m.weight("word_embeddings.token_type_embeddings.weight").MustSelect(0, 0, false)))
+		X := m.layerNorm(s, x, "word_embeddings.LayerNorm")
+		e := s.keep(m.weight("entity_embeddings.ent_embeds.weight").MustIndexSelect(0, m.upload(s, p.entIDs, Ne), false))
+		e = m.evalLinearOf(s, e, "entity_embeddings.ent_embeds_dense")
+		epos := s.keep(m.weight("entity_embeddings.pos_embeds.weight").MustNarrow(0, 0, int64(p.maxLw), false))
+		e.MustAdd_(s.keep(m.upload(s, p.posAvg, Ne, int64(p.maxLw)).MustMatmul(epos, false)))
+		e.MustAdd_(s.keep(m.weight("entity_embeddings.typ_embeds.weight").MustSelect(0, 0, false)))
+		E := m.layerNorm(s, e, "entity_embeddings.lnorm")
+		return s.keep(ts.MustCat([]*ts.Tensor{X, E}, 0))
+	})
 
 	toPadded := m.upload(s, p.toPadded, B*L)
 	fromPadded := m.upload(s, p.fromPadded, N)
@@ -196,56 +235,73 @@ func (m *Model) packedEncode(s *scope, p *packing) *ts.Tensor {
 	one := ts.FloatScalar(1)
 	// headMajor gathers the padded rows of a packed [N, heads, w] tensor as
 	// [heads*B, L, w].
-	headMajor := func(ls *scope, t *ts.Tensor, w int64) *ts.Tensor {
-		tt := ls.keep(t.MustTranspose(0, 1, false)) // [heads, N, w], a view
-		g := ls.keep(tt.MustIndexSelect(1, toPadded, false))
-		return ls.keep(g.MustView([]int64{heads * B, L, w}, false))
+	headMajor := func(s *scope, t *ts.Tensor, w int64) *ts.Tensor {
+		tt := s.keep(t.MustTranspose(0, 1, false)) // [heads, N, w], a view
+		g := s.keep(tt.MustIndexSelect(1, toPadded, false))
+		return s.keep(g.MustView([]int64{heads * B, L, w}, false))
 	}
+	own := s // the steps' results; a step frees those it reads last
 	for i := range m.cfg.Layers {
-		// Each step's intermediates are freed as soon as its result is
-		// made, so that the peak is the largest step's, not the layer's
-		// sum (BENCHMARKS.md, Memory).
-		ls := &scope{}
-		as := &scope{}
 		pre := "encoder." + strconv.Itoa(i) + ".attention."
-		kvW := as.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.weight"), m.weight(pre + "V.weight")}, 0))
-		kvB := as.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.bias"), m.weight(pre + "V.bias")}, 0))
-		kv := m.evalLinear(as, T, kvW, kvB) // [N, 2H]
-		Xl := as.keep(T.MustNarrow(0, 0, Nw, false))
-		El := as.keep(T.MustNarrow(0, Nw, Ne, false))
-		qw := m.evalLinear(as, Xl, m.headPairs(as, pre+"Q_w.weight", pre+"Q_w2e.weight"), m.headPairs(as, pre+"Q_w.bias", pre+"Q_w2e.bias"))
-		qe := m.evalLinear(as, El, m.headPairs(as, pre+"Q_e2w.weight", pre+"Q_e.weight"), m.headPairs(as, pre+"Q_e2w.bias", pre+"Q_e.bias"))
-		q := as.keep(as.keep(ts.MustCat([]*ts.Tensor{qw, qe}, 0)).MustView([]int64{N, heads, 2 * d}, false))
-		k := as.keep(as.keep(kv.MustNarrow(1, 0, H, false)).MustView([]int64{N, heads, d}, false))
-		v := as.keep(as.keep(kv.MustNarrow(1, H, H, false)).MustView([]int64{N, heads, d}, false))
-		k2 := as.keep(ts.MustZeros([]int64{N, heads, 2 * d}, gotch.Float, m.device))
-		as.keep(as.keep(k2.MustNarrow(0, 0, Nw, false)).MustNarrow(2, 0, d, false)).Copy_(as.keep(k.MustNarrow(0, 0, Nw, false)))
-		as.keep(as.keep(k2.MustNarrow(0, Nw, Ne, false)).MustNarrow(2, d, d, false)).Copy_(as.keep(k.MustNarrow(0, Nw, Ne, false)))
-		ss := &scope{} // the scores and their inputs, freed once softmaxed
-		qh, kh, vh := headMajor(ss, q, 2*d), headMajor(ss, k2, 2*d), headMajor(as, v, d)
-		S := ss.keep(ext.MustBaddbmm(qh, ss.keep(kh.MustTranspose(1, 2, false)), one, alpha, false))
-		P := as.keep(S.MustSoftmax(-1, gotch.Float, false))
-		ss.free()
-		C := as.keep(P.MustBmm(vh, false)) // [heads*B, L, d]
-		C = as.keep(as.keep(C.MustView([]int64{heads, B * L, d}, false)).MustIndexSelect(1, fromPadded, false))
-		C = ls.keep(as.freeBut(as.keep(as.keep(C.MustTranspose(0, 1, false)).MustReshape([]int64{N, H}, false))))
-
+		kv := s.step(func(s *scope) *ts.Tensor { // [N, 2H]
+			w := s.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.weight"), m.weight(pre + "V.weight")}, 0))
+			b := s.keep(ts.MustCat([]*ts.Tensor{m.weight(pre + "K.bias"), m.weight(pre + "V.bias")}, 0))
+			return m.evalLinear(s, T, w, b)
+		})
+		qh := s.step(func(s *scope) *ts.Tensor {
+			Xl := s.keep(T.MustNarrow(0, 0, Nw, false))
+			El := s.keep(T.MustNarrow(0, Nw, Ne, false))
+			qw := m.evalLinear(s, Xl, m.headPairs(s, pre+"Q_w.weight", pre+"Q_w2e.weight"), m.headPairs(s, pre+"Q_w.bias", pre+"Q_w2e.bias"))
+			qe := m.evalLinear(s, El, m.headPairs(s, pre+"Q_e2w.weight", pre+"Q_e.weight"), m.headPairs(s, pre+"Q_e2w.bias", pre+"Q_e.bias"))
+			q := s.keep(s.keep(ts.MustCat([]*ts.Tensor{qw, qe}, 0)).MustView([]int64{N, heads, 2 * d}, false))
+			s.drop(qw, qe)
+			return headMajor(s, q, 2*d)
+		})
+		kh := s.step(func(s *scope) *ts.Tensor {
+			k := s.keep(s.keep(kv.MustNarrow(1, 0, H, false)).MustView([]int64{N, heads, d}, false))
+			k2 := s.keep(ts.MustZeros([]int64{N, heads, 2 * d}, gotch.Float, m.device))
+			s.keep(s.keep(k2.MustNarrow(0, 0, Nw, false)).MustNarrow(2, 0, d, false)).Copy_(s.keep(k.MustNarrow(0, 0, Nw, false)))
+			s.keep(s.keep(k2.MustNarrow(0, Nw, Ne, false)).MustNarrow(2, d, d, false)).Copy_(s.keep(k.MustNarrow(0, Nw, Ne, false)))
+			return headMajor(s, k2, 2*d)
+		})
+		vh := s.step(func(s *scope) *ts.Tensor {
+			v := s.keep(s.keep(kv.MustNarrow(1, H, H, false)).MustView([]int64{N, heads, d}, false))
+			return headMajor(s, v, d)
+		})
+		s.drop(kv)
+		P := s.step(func(s *scope) *ts.Tensor {
+			S := s.keep(ext.MustBaddbmm(qh, s.keep(kh.MustTranspose(1, 2, false)), one, alpha, false))
+			own.drop(qh, kh)
+			return s.keep(S.MustSoftmax(-1, gotch.Float, false))
+		})
+		C := s.step(func(s *scope) *ts.Tensor {
+			C := s.keep(P.MustBmm(vh, false)) // [heads*B, L, d]
+			own.drop(P, vh)
+			C = s.keep(s.keep(C.MustView([]int64{heads, B * L, d}, false)).MustIndexSelect(1, fromPadded, false))
+			return s.keep(s.keep(C.MustTranspose(0, 1, false)).MustReshape([]int64{N, H}, false))
+		})
 		lp := "encoder." + strconv.Itoa(i) + "."
-		S1 := m.evalLinearOf(as, C, lp+"self_output.dense")
-		S1.MustAdd_(T)
-		S1 = ls.keep(as.freeBut(m.layerNorm(as, S1, lp+"self_output.LayerNorm")))
-		I := m.evalLinearOf(as, S1, lp+"intermediate.dense")
-		I.MustGelu_("none")
-		O := ls.keep(as.freeBut(m.evalLinearOf(as, I, lp+"output.dense")))
-		O.MustAdd_(S1)
-		O = m.layerNorm(&scope{}, O, lp+"output.LayerNorm") // outlives the layer's scope
-		ls.free()
-		if i > 0 { // the previous layer's output; the embeddings belong to s
-			T.MustDrop()
-		}
-		T = O
+		S1 := s.step(func(s *scope) *ts.Tensor {
+			y := m.evalLinearOf(s, C, lp+"self_output.dense")
+			own.drop(C)
+			y.MustAdd_(T)
+			return m.layerNorm(s, y, lp+"self_output.LayerNorm")
+		})
+		s.drop(T)
+		I := s.step(func(s *scope) *ts.Tensor {
+			I := m.evalLinearOf(s, S1, lp+"intermediate.dense")
+			I.MustGelu_("none")
+			return I
+		})
+		T = s.step(func(s *scope) *ts.Tensor {
+			O := m.evalLinearOf(s, I, lp+"output.dense")
+			own.drop(I)
+			O.MustAdd_(S1)
+			return m.layerNorm(s, O, lp+"output.LayerNorm")
+		})
+		s.drop(S1)
 	}
-	return s.keep(T)
+	return T
 }
 
 // packedSpanLogits is spanLogits in evaluation mode on packed rows: the

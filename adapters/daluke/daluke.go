@@ -30,6 +30,11 @@ type Config struct {
 	// BatchSize is the number of forward-pass examples (chunks of up to
 	// max-entities spans) per batch; 0 means 8, the reference API's.
 	BatchSize int `json:"batch_size,omitempty"`
+	// MaxRows bounds a forward pass's padded size, its examples times the
+	// word pieces plus entity slots of the largest, and with it the memory
+	// a pass takes (luke.NEROptions.MaxRows); 0 means luke.DefaultMaxRows.
+	// The tags do not depend on it beyond float rounding.
+	MaxRows int `json:"max_rows,omitempty"`
 	// MaxEntities, when positive, overrides the archive's max-entities, the
 	// number of candidate spans per example (128 for the released model).
 	// Spans of one example attend to each other, so other values change
@@ -152,7 +157,7 @@ func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, erro
 			}
 			texts[i] = p
 		}
-		res, err := m.model.NER(ctx, texts, m.special, luke.NEROptions{BatchSize: m.cfg.BatchSize, MaxEntities: m.cfg.MaxEntities})
+		res, err := m.model.NER(ctx, texts, m.special, luke.NEROptions{BatchSize: m.cfg.BatchSize, MaxRows: m.cfg.MaxRows, MaxEntities: m.cfg.MaxEntities})
 		// The chunk's libtorch memory is freed; give it back to the system
 		// so that the peak stays that of one chunk over any corpus.
 		luke.ReleaseMemory()
