@@ -4,8 +4,16 @@ package luke
 
 /*
 #include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
 */
 import "C"
+
+import (
+	"errors"
+	"strings"
+	"unsafe"
+)
 
 // mallocInUse returns the bytes that glibc's malloc has handed out and not
 // had back: libtorch's CPU tensors live there. Tests use it to find
@@ -22,3 +30,21 @@ func mallocInUse() int64 {
 // batches; the DaLUKE adapter calls this between its chunks of sentences,
 // so that the peak does not grow with the corpus.
 func ReleaseMemory() { C.malloc_trim(0) }
+
+// mallocArenas returns the number of glibc malloc arenas, read from
+// malloc_info's report (one <heap nr="…"> element per arena).
+func mallocArenas() (int, error) {
+	var buf *C.char
+	var size C.size_t
+	f := C.open_memstream(&buf, &size)
+	if f == nil {
+		return 0, errors.New("open_memstream failed")
+	}
+	rc := C.malloc_info(0, f)
+	C.fclose(f)
+	defer C.free(unsafe.Pointer(buf))
+	if rc != 0 {
+		return 0, errors.New("malloc_info failed")
+	}
+	return strings.Count(C.GoStringN(buf, C.int(size)), "<heap nr="), nil
+}

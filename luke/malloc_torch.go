@@ -4,6 +4,9 @@ package luke
 
 /*
 #include <malloc.h>
+
+// One malloc arena, set when the program is loaded: see oneArena below.
+__attribute__((constructor)) static void luke_one_arena(void) { mallopt(M_ARENA_MAX, 1); }
 */
 import "C"
 
@@ -63,12 +66,14 @@ func currentMalloc() mallocMode {
 // (up to eight per core), and Go runs cgo calls on whichever of its threads
 // is free, so over a long run libtorch's tensors come from several arenas,
 // each keeping the freed memory of a batch (trimmed only past
-// M_TRIM_THRESHOLD). Limiting the arenas here took the peak RSS of a DaLUKE
-// run over 64 CoNLL-2003 sentences from 3.0 to 2.8 GB; MALLOC_ARENA_MAX=1
-// in the environment, which glibc reads at start-up before the libraries load,
-// bounds it further (BENCHMARKS.md, Memory). Go calls into libtorch from one
-// goroutine at a time, so the arena's lock is not contended.
+// M_TRIM_THRESHOLD). The limit is set by a C constructor (the preamble
+// above), when the program is loaded. The same mallopt from a Go init did
+// not take: TestOneArena's four threads still got an arena each, and
+// libtorch's weights and activations lay in nine 64 MiB heaps of other
+// arenas beside the main heap (/proc/PID/smaps during a DaLUKE run). With the
+// limit in force from the start everything is in the main heap (BENCHMARKS.md,
+// Memory). Go calls into libtorch from one goroutine at a time, so the
+// arena's lock is not contended.
 func init() {
 	setMalloc(trainingMalloc)
-	C.mallopt(C.M_ARENA_MAX, 1)
 }

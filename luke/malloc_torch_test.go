@@ -5,6 +5,7 @@ package luke
 import (
 	"context"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -181,5 +182,38 @@ func TestPackedPassMemory(t *testing.T) {
 	bound := 4*(2*heads*B*L*L+4*B*L*H+4*N*H+N*int64(m.cfg.Intermediate)) + overhead
 	if peak > bound {
 		t.Errorf("a pass of %d rows (%d examples, %d padded) held %d bytes, want at most %d", N, B, B*L, peak, bound)
+	}
+}
+
+// TestOneArena checks that libtorch allocates from one malloc arena whatever
+// the thread: tensors made on several new OS threads leave glibc with a
+// single arena. With M_ARENA_MAX set from a Go init instead of at load
+// time, the threads got arenas of their own (BENCHMARKS.md, Memory).
+func TestOneArena(t *testing.T) {
+	const threads = 4
+	errs := make(chan error, threads)
+	for range threads {
+		go func() {
+			// The goroutine's thread is not reused: it ends with the
+			// goroutine, and each goroutine starts on a new one or an idle one.
+			runtime.LockOSThread()
+			x, err := ts.Zeros([]int64{1 << 18}, gotch.Float, gotch.CPU) // 1 MiB
+			if err == nil {
+				x.MustDrop()
+			}
+			errs <- err
+		}()
+	}
+	for range threads {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := mallocArenas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("got %d malloc arenas, want 1", n)
 	}
 }
