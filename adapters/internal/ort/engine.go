@@ -343,17 +343,9 @@ var knownInputs = []string{"input_ids", "attention_mask", "token_type_ids"}
 // checkGraph reads the graph's inputs and outputs and checks that they are
 // those of a token classifier with the config's labels.
 func (m *Model) checkGraph(modelPath, configPath string) (inputs []string, output string, err error) {
-	opts, err := onnxruntime.NewSessionOptions()
+	ins, outs, err := GraphIO(modelPath)
 	if err != nil {
-		return nil, "", fmt.Errorf("session options: %w", err)
-	}
-	defer opts.Destroy()
-	if err := opts.SetGraphOptimizationLevel(onnxruntime.GraphOptimizationLevelDisableAll); err != nil {
-		return nil, "", fmt.Errorf("session options: %w", err)
-	}
-	ins, outs, err := onnxruntime.GetInputOutputInfoWithOptions(modelPath, opts)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: %s: %w", ErrModelFile, modelPath, err)
+		return nil, "", fmt.Errorf("%w: %w", ErrModelFile, err)
 	}
 	for _, in := range ins {
 		if !slices.Contains(knownInputs, in.Name) {
