@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 )
@@ -88,6 +89,14 @@ func LoadFile(ctx context.Context, file string, cfg Config) (m *Model, err error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	// The unpickled object graph (for the released model, 312,956 gensim
+	// Vocab objects and their dicts, several hundred MB of allocations) is
+	// garbage now. Collecting it here, and returning it to the system,
+	// keeps it out of the peak while tagging: left to the garbage
+	// collector's pacing (GOGC=100), the heap may grow to twice what was
+	// live at the last collection, which fell in the middle of the load.
+	obj = nil
+	debug.FreeOSMemory()
 	m = &Model{file: file, net: net}
 	m.info = Info{Config: cfg, Tags: net.tags, CRF: net.useCRF, RNN: net.useRNN}
 	for _, e := range net.embeds {
