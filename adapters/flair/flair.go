@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -40,6 +42,9 @@ type Info struct {
 	RNN bool `json:"rnn"`
 }
 
+// ErrClosed is returned by Tag after Close.
+var ErrClosed = errors.New("model is closed")
+
 // Model is a loaded Flair sequence tagger. It is safe for concurrent use.
 type Model struct {
 	info   Info
@@ -48,6 +53,12 @@ type Model struct {
 	labels []string // IOB2 label per tag column; "" for <unk>, <START>, <STOP>
 	// special counts predicted <unk>, <START> and <STOP> tags (made O).
 	special atomic.Int64
+	// mu guards closed and the word vectors, which live outside the Go heap
+	// (offHeap) until Close or, failing that, the model's collection frees
+	// them.
+	mu     sync.RWMutex
+	closed bool
+	free   func()
 }
 
 // Load reads the Flair model file in dir (see the package documentation).
@@ -98,6 +109,32 @@ func LoadFile(ctx context.Context, file string, cfg Config) (m *Model, err error
 	obj = nil
 	debug.FreeOSMemory()
 	m = &Model{file: file, net: net}
+	var frees []func()
+	for _, e := range net.embeds {
+		if e.words == nil {
+			continue
+		}
+		v, free, err := offHeap(e.words.vectors)
+		if err != nil {
+			for _, f := range frees {
+				f()
+			}
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		e.words.vectors = v
+		frees = append(frees, free)
+	}
+	var once sync.Once
+	m.free = func() {
+		once.Do(func() {
+			for _, f := range frees {
+				f()
+			}
+		})
+	}
+	runtime.AddCleanup(m, func(free func()) { free() }, m.free)
+	// The heap copy of the vectors is garbage now.
+	debug.FreeOSMemory()
 	m.info = Info{Config: cfg, Tags: net.tags, CRF: net.useCRF, RNN: net.useRNN}
 	for _, e := range net.embeds {
 		m.info.Embeddings = append(m.info.Embeddings, e.name)
@@ -144,8 +181,13 @@ func (m *Model) Info() Info { return m.info }
 func (m *Model) File() string { return m.file }
 
 // Emissions returns the emission scores [len(words)][T] of one sentence,
-// for tests and diagnostics.
+// for tests and diagnostics; nil after Close.
 func (m *Model) Emissions(words []string) [][]float32 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil
+	}
 	T := len(m.net.tags)
 	f := m.net.emissions([][]string{words})[0]
 	out := make([][]float32, len(words))
@@ -156,8 +198,13 @@ func (m *Model) Emissions(words []string) [][]float32 {
 }
 
 // Raw returns the model's own tag strings for one sentence, as flair's
-// predict gives them.
+// predict gives them; nil after Close.
 func (m *Model) Raw(words []string) []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil
+	}
 	feats := m.net.emissions([][]string{words})[0]
 	path := m.net.decode(feats, len(words))
 	out := make([]string, len(path))
@@ -175,6 +222,11 @@ const batchSize = 32
 // Tag returns IOB2 tags for each sentence. A predicted <unk>, <START> or
 // <STOP> (never seen in practice) becomes O.
 func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil, ErrClosed
+	}
 	out := make([][]string, len(sentences))
 	for lo := 0; lo < len(sentences); lo += batchSize {
 		if err := ctx.Err(); err != nil {
@@ -203,5 +255,14 @@ func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, erro
 // seqeval raw, where <unk> opens a chunk of type "unk>" (flair-spec §6).
 func (m *Model) SpecialTags() int64 { return m.special.Load() }
 
-// Close releases nothing; the model lives in Go memory.
-func (m *Model) Close() error { return nil }
+// Close frees the word vectors, which live outside the Go heap. It is safe
+// to call more than once; Tag then returns ErrClosed.
+func (m *Model) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.closed {
+		m.closed = true
+		m.free()
+	}
+	return nil
+}

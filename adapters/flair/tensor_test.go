@@ -1,9 +1,14 @@
 package flair
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"runtime/metrics"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -62,5 +67,55 @@ func TestLoadCollects(t *testing.T) {
 	}
 	if got := forced() - before; got < 1 {
 		t.Errorf("%d forced collections during LoadFile, want at least 1", got)
+	}
+}
+
+// TestVectorsOffHeap checks that the word vectors live in a read-only
+// mapping, outside the Go heap (always read-write), where the garbage
+// collector's pacing does not double them (Linux only: it reads
+// /proc/self/maps), and that Close frees them and makes Tag fail.
+func TestVectorsOffHeap(t *testing.T) {
+	m, err := LoadFile(t.Context(), filepath.Join("testdata", "random.legacy.pt"), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vecs []float32
+	for _, e := range m.net.embeds {
+		if e.words != nil {
+			vecs = e.words.vectors
+		}
+	}
+	if len(vecs) == 0 {
+		t.Fatal("the fixture has no word vectors")
+	}
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Skipf("no memory map on this system: %v", err)
+	}
+	addr := uint64(uintptr(unsafe.Pointer(&vecs[0])))
+	found := ""
+	for line := range strings.Lines(string(maps)) {
+		var lo, hi uint64
+		var perms string
+		if _, err := fmt.Sscanf(line, "%x-%x %s", &lo, &hi, &perms); err == nil && lo <= addr && addr+uint64(4*len(vecs)) <= hi {
+			found = strings.TrimSpace(line)
+			if perms != "r--p" {
+				t.Errorf("the vectors at %#x lie in the mapping %s, want a read-only private one (r--p)", addr, found)
+			}
+		}
+	}
+	if found == "" {
+		t.Errorf("no mapping holds the vectors at %#x", addr)
+	}
+	for range 2 {
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := m.Tag(t.Context(), [][]string{{"Jens"}}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Tag after Close: got %v, want %v", err, ErrClosed)
+	}
+	if got := m.Raw([]string{"Jens"}); got != nil {
+		t.Errorf("Raw after Close: got %v, want nil", got)
 	}
 }
