@@ -52,7 +52,7 @@
 // tokenised in another goroutine (errgroup). Within a group the windows are
 // sorted by length, longest first, batched and padded to the longest window
 // of their batch; a batch holds at most Config.BatchSize windows and
-// Config.BatchTokens padded tokens (4096 by default), so that ONNX Runtime's
+// Config.BatchTokens padded tokens (2048 by default), so that ONNX Runtime's
 // activations, which grow with batch × length and, in attention, with
 // batch × length², stay as small for long windows as for short ones. Each batch wraps the reused buffers in ONNX Runtime
 // tensors of its padded shape, which copies nothing. A word cache makes

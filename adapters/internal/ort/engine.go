@@ -31,8 +31,8 @@ type Config struct {
 	// windows × length²), so without the cap a batch of long windows takes
 	// many times the memory of one of short windows: BatchSize 32 at 512
 	// tokens held over 0.6 GB of activations for a base-size BERT, more than
-	// its weights. Zero means DefaultBatchTokens (4096, 32 windows of 128
-	// tokens): windows of 512 tokens then go 8 to a batch.
+	// its weights. Zero means DefaultBatchTokens (2048: 32 windows of 64
+	// tokens, 16 of 128, 4 of 512).
 	BatchTokens int
 	// Threads is the number of ONNX Runtime intra-op threads. Zero lets ONNX
 	// Runtime choose (one per physical core).

@@ -39,7 +39,7 @@ const (
 	TokenizerConfig    = "tokenizer_config.json"
 	SpecialTokensFile  = "special_tokens_map.json"
 	DefaultBatchSize   = 32
-	DefaultBatchTokens = 4096
+	DefaultBatchTokens = 2048
 	defaultChunkFactor = 8
 )
 

@@ -106,7 +106,7 @@ func TestPlanBestWindow(t *testing.T) {
 // TestBatchEnd checks how infer cuts windows, sorted longest first, into
 // batches: at most BatchSize windows and at most BatchTokens padded tokens,
 // at least one window. With the default cap, windows of a base-size model's
-// 512 positions go 8 to a batch; before the cap they went 32 to a batch,
+// 512 positions go 4 to a batch; before the cap they went 32 to a batch,
 // whose activations took more memory than the model's weights.
 func TestBatchEnd(t *testing.T) {
 	windows := func(lengths ...int) []*window {
@@ -124,8 +124,9 @@ func TestBatchEnd(t *testing.T) {
 		windows       []*window
 		want          []int // batch sizes
 	}{
-		{"base size, default cap", DefaultBatchSize, DefaultBatchTokens, windows(512, 20, 100, 40), []int{8, 8, 8, 32, 4}},
-		{"short windows fill the batch", DefaultBatchSize, DefaultBatchTokens, windows(128, 70), []int{32, 32, 6}},
+		{"base size, default cap", DefaultBatchSize, DefaultBatchTokens, windows(512, 20, 100, 40), []int{4, 4, 4, 4, 4, 20, 20}},
+		{"short windows fill the batch", DefaultBatchSize, DefaultBatchTokens, windows(64, 70), []int{32, 32, 6}},
+		{"128-token windows", DefaultBatchSize, DefaultBatchTokens, windows(128, 40), []int{16, 16, 8}},
 		{"mixed lengths", 32, 4096, windows(514, 20, 130, 40, 10, 100), []int{7, 7, 7, 31, 31, 32, 32, 13}},
 		{"window longer than the cap", 32, 100, windows(300, 3, 50, 5), []int{1, 1, 1, 2, 2, 1}},
 		{"batch size 1", 1, 4096, windows(16, 3), []int{1, 1, 1}},
