@@ -119,3 +119,49 @@ func TestVectorsOffHeap(t *testing.T) {
 		t.Errorf("Raw after Close: got %v, want nil", got)
 	}
 }
+
+// TestBatchEnd checks how Tag cuts sentences into batches: at most
+// batchSize sentences and batchChars characters (a sentence of n words of
+// c characters counts n·(c+1)+1), at least one sentence.
+func TestBatchEnd(t *testing.T) {
+	sentence := func(words, chars int) []string {
+		s := make([]string, words)
+		for i := range s {
+			s[i] = strings.Repeat("æ", chars) // one character, two bytes
+		}
+		return s
+	}
+	repeat := func(n int, s []string) [][]string {
+		out := make([][]string, n)
+		for i := range out {
+			out[i] = s
+		}
+		return out
+	}
+	tests := []struct {
+		name      string
+		sentences [][]string
+		want      []int
+	}{
+		{"short sentences fill the batch", repeat(70, sentence(10, 5)), []int{32, 32, 6}},            // 61 characters each
+		{"long sentences", repeat(40, sentence(100, 9)), []int{4, 4, 4, 4, 4, 4, 4, 4, 4, 4}},        // 1,001 each
+		{"a sentence over the cap", [][]string{sentence(1000, 9), sentence(2, 2)}, []int{1, 1}},      // 10,001 and 7
+		{"mixed", append(repeat(3, sentence(100, 9)), repeat(50, sentence(3, 3))...), []int{32, 21}}, // 3·1,001 + 29·13 = 3,380
+		{"empty sentences", repeat(33, nil), []int{32, 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []int
+			for lo, hi := 0, 0; lo < len(tc.sentences); lo = hi {
+				hi = batchEnd(tc.sentences, lo)
+				if hi <= lo {
+					t.Fatalf("batch [%d, %d) is empty", lo, hi)
+				}
+				got = append(got, hi-lo)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("batch sizes (-want +got):\n%s", d)
+			}
+		})
+	}
+}
