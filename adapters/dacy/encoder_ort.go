@@ -27,9 +27,9 @@ func newORTEncoder(path string, width, threads int) (*ortEncoder, error) {
 	if _, err := ort.Init(); err != nil {
 		return nil, err
 	}
-	ins, outs, err := onnxruntime.GetInputOutputInfo(path)
+	ins, outs, err := ort.GraphIO(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	e := &ortEncoder{path: path, width: width}
 	for _, in := range ins {

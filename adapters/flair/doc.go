@@ -21,6 +21,15 @@
 // DaNE test (565 sentences) in about 140 CPU-seconds, so one to three
 // minutes on two cores; the character LMs dominate.
 //
+// Memory: the word vectors (375 MB in the released model) are copied out
+// of the Go heap into a read-only anonymous mapping after the load, which
+// Close frees; the parameters are views of the storages read from the
+// file; and the unpickled object graph is collected before Load returns.
+// A batch holds at most 32 sentences and 4096 characters. The peak is
+// then the load itself (the pickle's vector bytes and object graph in the
+// Go heap): 0.92 GB for `nerbench run` with a random model of the released
+// size (473 MB), against 1.19 GB before (BENCHMARKS.md, "Memory").
+//
 // The model predicts PER, LOC and ORG only; score it with MISC off. Its
 // tags are mapped to IOB2 (a BIOES model's S-/E- tags become B-/I-).
 package flair

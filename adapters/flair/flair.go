@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Name is the model's name in the nerbench registry and result files, and
@@ -39,6 +43,9 @@ type Info struct {
 	RNN bool `json:"rnn"`
 }
 
+// ErrClosed is returned by Tag after Close.
+var ErrClosed = errors.New("model is closed")
+
 // Model is a loaded Flair sequence tagger. It is safe for concurrent use.
 type Model struct {
 	info   Info
@@ -47,6 +54,12 @@ type Model struct {
 	labels []string // IOB2 label per tag column; "" for <unk>, <START>, <STOP>
 	// special counts predicted <unk>, <START> and <STOP> tags (made O).
 	special atomic.Int64
+	// mu guards closed and the word vectors, which live outside the Go heap
+	// (offHeap) until Close or, failing that, the model's collection frees
+	// them.
+	mu     sync.RWMutex
+	closed bool
+	free   func()
 }
 
 // Load reads the Flair model file in dir (see the package documentation).
@@ -88,7 +101,41 @@ func LoadFile(ctx context.Context, file string, cfg Config) (m *Model, err error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	// The unpickled object graph (for the released model, 312,956 gensim
+	// Vocab objects and their dicts, several hundred MB of allocations) is
+	// garbage now. Collecting it here, and returning it to the system,
+	// keeps it out of the peak while tagging: left to the garbage
+	// collector's pacing (GOGC=100), the heap may grow to twice what was
+	// live at the last collection, which fell in the middle of the load.
+	obj = nil
+	debug.FreeOSMemory()
 	m = &Model{file: file, net: net}
+	var frees []func()
+	for _, e := range net.embeds {
+		if e.words == nil {
+			continue
+		}
+		v, free, err := offHeap(e.words.vectors)
+		if err != nil {
+			for _, f := range frees {
+				f()
+			}
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		e.words.vectors = v
+		frees = append(frees, free)
+	}
+	var once sync.Once
+	m.free = func() {
+		once.Do(func() {
+			for _, f := range frees {
+				f()
+			}
+		})
+	}
+	runtime.AddCleanup(m, func(free func()) { free() }, m.free)
+	// The heap copy of the vectors is garbage now.
+	debug.FreeOSMemory()
 	m.info = Info{Config: cfg, Tags: net.tags, CRF: net.useCRF, RNN: net.useRNN}
 	for _, e := range net.embeds {
 		m.info.Embeddings = append(m.info.Embeddings, e.name)
@@ -135,8 +182,13 @@ func (m *Model) Info() Info { return m.info }
 func (m *Model) File() string { return m.file }
 
 // Emissions returns the emission scores [len(words)][T] of one sentence,
-// for tests and diagnostics.
+// for tests and diagnostics; nil after Close.
 func (m *Model) Emissions(words []string) [][]float32 {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil
+	}
 	T := len(m.net.tags)
 	f := m.net.emissions([][]string{words})[0]
 	out := make([][]float32, len(words))
@@ -147,8 +199,13 @@ func (m *Model) Emissions(words []string) [][]float32 {
 }
 
 // Raw returns the model's own tag strings for one sentence, as flair's
-// predict gives them.
+// predict gives them; nil after Close.
 func (m *Model) Raw(words []string) []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil
+	}
 	feats := m.net.emissions([][]string{words})[0]
 	path := m.net.decode(feats, len(words))
 	out := make([]string, len(path))
@@ -163,15 +220,47 @@ func (m *Model) Raw(words []string) []string {
 // beyond float rounding).
 const batchSize = 32
 
+// batchChars caps the characters (of the words, plus one between and
+// around them) that the language models read in one batch. Their input
+// projections hold 4 × hidden floats per character, 16.5 KB at the
+// released size: 32 of CoNLL-2003's longest sentences (10,000 characters)
+// took 170 MB per model, over the memory goal, where 32 sentences of
+// average length take a fifth of that.
+const batchChars = 4096
+
+// batchEnd returns the end of the batch that starts at sentences[lo]: at
+// most batchSize sentences and batchChars characters, and at least one
+// sentence.
+func batchEnd(sentences [][]string, lo int) int {
+	hi, chars := lo, 0
+	for hi < len(sentences) && hi-lo < batchSize {
+		c := 1
+		for _, w := range sentences[hi] {
+			c += utf8.RuneCountInString(w) + 1
+		}
+		if hi > lo && chars+c > batchChars {
+			break
+		}
+		chars += c
+		hi++
+	}
+	return hi
+}
+
 // Tag returns IOB2 tags for each sentence. A predicted <unk>, <START> or
 // <STOP> (never seen in practice) becomes O.
 func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil, ErrClosed
+	}
 	out := make([][]string, len(sentences))
-	for lo := 0; lo < len(sentences); lo += batchSize {
+	for lo, hi := 0, 0; lo < len(sentences); lo = hi {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		hi := min(lo+batchSize, len(sentences))
+		hi = batchEnd(sentences, lo)
 		feats := m.net.emissions(sentences[lo:hi])
 		for s, f := range feats {
 			path := m.net.decode(f, len(sentences[lo+s]))
@@ -194,5 +283,14 @@ func (m *Model) Tag(ctx context.Context, sentences [][]string) ([][]string, erro
 // seqeval raw, where <unk> opens a chunk of type "unk>" (flair-spec §6).
 func (m *Model) SpecialTags() int64 { return m.special.Load() }
 
-// Close releases nothing; the model lives in Go memory.
-func (m *Model) Close() error { return nil }
+// Close frees the word vectors, which live outside the Go heap. It is safe
+// to call more than once; Tag then returns ErrClosed.
+func (m *Model) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.closed {
+		m.closed = true
+		m.free()
+	}
+	return nil
+}

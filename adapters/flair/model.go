@@ -164,7 +164,12 @@ func orderedItems(v any) ([][2]any, bool) {
 	return nil, false
 }
 
-// float32s returns the tensor's elements in row-major order.
+// float32s returns the tensor's elements in row-major order. A tensor laid
+// out row-major in its storage (every parameter torch saves) is returned as
+// a view of the storage, which is never written: a copy would hold the
+// character LMs' weights twice (about 80 MB at the released size) and, as
+// the Go heap may grow to twice its live size before a collection, raise
+// the peak memory by twice that.
 func (t *tensor) float32s() ([]float32, error) {
 	s := t.Storage
 	if !s.Type.Float32 {
@@ -187,6 +192,9 @@ func (t *tensor) float32s() ([]float32, error) {
 	if t.Offset < 0 || last >= len(s.F32) {
 		return nil, fmt.Errorf("%w: tensor exceeds storage %s", ErrFormat, s.Key)
 	}
+	if t.rowMajor() {
+		return s.F32[t.Offset : t.Offset+n : t.Offset+n], nil
+	}
 	out := make([]float32, n)
 	for k := range out {
 		off, r := t.Offset, k
@@ -197,6 +205,19 @@ func (t *tensor) float32s() ([]float32, error) {
 		out[k] = s.F32[off]
 	}
 	return out, nil
+}
+
+// rowMajor reports whether the tensor's strides are those of a row-major
+// array of its shape (a dimension of size 1 may have any stride).
+func (t *tensor) rowMajor() bool {
+	want := 1
+	for i := len(t.Shape) - 1; i >= 0; i-- {
+		if t.Shape[i] != 1 && t.Stride[i] != want {
+			return false
+		}
+		want *= t.Shape[i]
+	}
+	return true
 }
 
 // param returns state_dict[name], checking its shape.

@@ -44,12 +44,17 @@
 // # Throughput
 //
 // Load creates one ONNX Runtime session (a DynamicAdvancedSession) and
-// allocates the input and output buffers once, at their largest size
+// no other: the graph's inputs and outputs are read from model.onnx by
+// GraphIO, which skips the weights, so the weights are read, copied and
+// prepacked once. Load allocates the input and output buffers once, at their largest size
 // (batch size × maximum length). Tag splits its input into groups of
 // 8 × batch size sentences; while the model runs on one group, the next is
 // tokenised in another goroutine (errgroup). Within a group the windows are
 // sorted by length, longest first, batched and padded to the longest window
-// of their batch. Each batch wraps the reused buffers in ONNX Runtime
+// of their batch; a batch holds at most Config.BatchSize windows and
+// Config.BatchTokens padded tokens (2048 by default), so that ONNX Runtime's
+// activations, which grow with batch × length and, in attention, with
+// batch × length², stay as small for long windows as for short ones. Each batch wraps the reused buffers in ONNX Runtime
 // tensors of its padded shape, which copies nothing. A word cache makes
 // repeated words cost one map lookup. Stats.Forward sums the time spent in
 // ONNX Runtime's Run, so Stats.Total / Stats.Forward is the overhead of

@@ -304,20 +304,29 @@ func TestBatching(t *testing.T) {
 	for i := range sentences {
 		sentences[i] = randomSentence(rng, rng.IntN(30), lx)
 	}
-	for _, batch := range []int{1, 3, 32, 100} {
-		m := load(t, "oracle-wordpiece", Config{LabelMap: personMap, BatchSize: batch, Threads: 1})
+	for _, tc := range []struct{ batch, tokens int }{{1, 0}, {3, 0}, {32, 0}, {100, 0}, {32, 16}, {32, 40}} {
+		m := load(t, "oracle-wordpiece", Config{LabelMap: personMap, BatchSize: tc.batch, BatchTokens: tc.tokens, Threads: 1})
 		got, err := m.Tag(t.Context(), sentences)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, s := range sentences {
 			if diff := cmp.Diff(lx.expect(s, cased), got[i]); diff != "" {
-				t.Fatalf("batch %d, sentence %d (-want +got):\n%s", batch, i, diff)
+				t.Fatalf("batch %d, tokens %d, sentence %d (-want +got):\n%s", tc.batch, tc.tokens, i, diff)
 			}
 		}
 		st := m.Stats()
 		if st.Sentences != len(sentences) || st.Batches == 0 || st.Forward <= 0 || st.Total < st.Forward {
-			t.Errorf("batch %d: stats %+v", batch, st)
+			t.Errorf("batch %d, tokens %d: stats %+v", tc.batch, tc.tokens, st)
+		}
+		tokens := cmpOr(tc.tokens, DefaultBatchTokens)
+		if got := m.Info().BatchTokens; got != tokens {
+			t.Errorf("batch %d: Info().BatchTokens %d, want %d", tc.batch, got, tokens)
+		}
+		// Every window fits in tokens (the fixture's windows hold 16), so
+		// no batch may pad to more.
+		if st.PaddedTokens > st.Batches*tokens || st.Windows > st.Batches*tc.batch {
+			t.Errorf("batch %d, tokens %d: %d windows in %d batches of %d padded tokens in all", tc.batch, tc.tokens, st.Windows, st.Batches, st.PaddedTokens)
 		}
 	}
 }

@@ -39,6 +39,7 @@ const (
 	TokenizerConfig    = "tokenizer_config.json"
 	SpecialTokensFile  = "special_tokens_map.json"
 	DefaultBatchSize   = 32
+	DefaultBatchTokens = 2048
 	defaultChunkFactor = 8
 )
 

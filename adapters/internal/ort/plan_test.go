@@ -102,3 +102,50 @@ func TestPlanBestWindow(t *testing.T) {
 		t.Errorf("best windows (-want +got):\n%s", diff)
 	}
 }
+
+// TestBatchEnd checks how infer cuts windows, sorted longest first, into
+// batches: at most BatchSize windows and at most BatchTokens padded tokens,
+// at least one window. With the default cap, windows of a base-size model's
+// 512 positions go 4 to a batch; before the cap they went 32 to a batch,
+// whose activations took more memory than the model's weights.
+func TestBatchEnd(t *testing.T) {
+	windows := func(lengths ...int) []*window {
+		var ws []*window
+		for i := 0; i < len(lengths); i += 2 {
+			for range lengths[i+1] {
+				ws = append(ws, &window{length: lengths[i]})
+			}
+		}
+		return ws
+	}
+	tests := []struct {
+		name          string
+		batch, tokens int
+		windows       []*window
+		want          []int // batch sizes
+	}{
+		{"base size, default cap", DefaultBatchSize, DefaultBatchTokens, windows(512, 20, 100, 40), []int{4, 4, 4, 4, 4, 20, 20}},
+		{"short windows fill the batch", DefaultBatchSize, DefaultBatchTokens, windows(64, 70), []int{32, 32, 6}},
+		{"128-token windows", DefaultBatchSize, DefaultBatchTokens, windows(128, 40), []int{16, 16, 8}},
+		{"mixed lengths", 32, 4096, windows(514, 20, 130, 40, 10, 100), []int{7, 7, 7, 31, 31, 32, 32, 13}},
+		{"window longer than the cap", 32, 100, windows(300, 3, 50, 5), []int{1, 1, 1, 2, 2, 1}},
+		{"batch size 1", 1, 4096, windows(16, 3), []int{1, 1, 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &Model{batch: tc.batch, batchTokens: tc.tokens}
+			var got []int
+			for lo := 0; lo < len(tc.windows); {
+				hi := m.batchEnd(tc.windows, lo)
+				if hi <= lo {
+					t.Fatalf("batch [%d, %d) is empty", lo, hi)
+				}
+				got = append(got, hi-lo)
+				lo = hi
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("batch sizes (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

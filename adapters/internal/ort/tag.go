@@ -180,19 +180,29 @@ func (m *Model) plan(s *sentence) {
 }
 
 // infer runs the model on the windows of a chunk, longest first, in batches
-// padded to their longest window.
+// padded to their longest window (see batchEnd).
 func (m *Model) infer(ctx context.Context, c *chunk) error {
 	slices.SortStableFunc(c.windows, func(a, b *window) int { return b.length - a.length })
-	for lo := 0; lo < len(c.windows); lo += m.batch {
+	for lo := 0; lo < len(c.windows); {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		batch := c.windows[lo:min(lo+m.batch, len(c.windows))]
-		if err := m.runBatch(batch); err != nil {
+		hi := m.batchEnd(c.windows, lo)
+		if err := m.runBatch(c.windows[lo:hi]); err != nil {
 			return err
 		}
+		lo = hi
 	}
 	return nil
+}
+
+// batchEnd returns the end of the batch that starts at windows[lo], the
+// windows sorted longest first: at most m.batch windows and at most
+// m.batchTokens padded tokens (windows × the first window's length), but
+// at least one window.
+func (m *Model) batchEnd(windows []*window, lo int) int {
+	n := max(1, min(m.batch, m.batchTokens/windows[lo].length))
+	return min(lo+n, len(windows))
 }
 
 func (m *Model) runBatch(batch []*window) error {

@@ -3,8 +3,10 @@
 package orttest
 
 import (
+	"bytes"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,4 +51,27 @@ func CheckDescribe(t *testing.T, a Adapter) {
 	if a.Describe().Labels[0] == "changed" {
 		t.Error("Describe shares its labels with callers")
 	}
+}
+
+// ReadBytes returns how many bytes this process has read from files so far:
+// rchar of /proc/self/io, which counts every read and pread, whether the
+// page cache served it or not. It skips the test where /proc/self/io does
+// not exist (outside Linux).
+func ReadBytes(t testing.TB) int64 {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		t.Skipf("no read count on this system: %v", err)
+	}
+	for line := range bytes.Lines(data) {
+		if v, ok := bytes.CutPrefix(line, []byte("rchar: ")); ok {
+			n, err := strconv.ParseInt(string(bytes.TrimSpace(v)), 10, 64)
+			if err != nil {
+				t.Fatalf("/proc/self/io: %v", err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("/proc/self/io has no rchar line: %q", data)
+	return 0
 }
