@@ -95,10 +95,9 @@ type StateDict struct {
 
 // OpenStateDict is ReadStateDict with the file read into memory outside
 // the Go heap (an anonymous mapping, on Linux) and the float32 tensors
-// viewing it where
-// torch.save or safetensors stored them aligned (torch.save's zip format
-// aligns them to 64 bytes); legacy torch.save files are read onto the Go
-// heap. The caller must Close the state dict or turn it into a checkpoint
+// viewing it where torch.save or safetensors stored them aligned
+// (torch.save's zip format aligns them to 64 bytes); legacy torch.save
+// files are read onto the Go heap. The caller must Close the state dict or turn it into a checkpoint
 // with Encoder.
 func OpenStateDict(file string) (sd *StateDict, err error) {
 	mem, err := mapFile(file)
