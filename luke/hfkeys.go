@@ -100,7 +100,7 @@ type StateDict struct {
 // files are read onto the Go heap. The caller must Close the state dict or turn it into a checkpoint
 // with Encoder.
 func OpenStateDict(file string) (sd *StateDict, err error) {
-	mem, err := mapFile(file)
+	mem, err := readFileMemory(file)
 	if err != nil {
 		return nil, err
 	}

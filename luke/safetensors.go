@@ -309,7 +309,7 @@ func LoadSafetensors(file string) (*Checkpoint, error) {
 // tensors viewing it. The caller must Close the checkpoint or hand it to
 // MoveToModel (see OpenArchive).
 func OpenSafetensors(file string) (ck *Checkpoint, err error) {
-	mem, err := mapFile(file)
+	mem, err := readFileMemory(file)
 	if err != nil {
 		return nil, err
 	}
@@ -327,24 +327,6 @@ func OpenSafetensors(file string) (ck *Checkpoint, err error) {
 	}
 	ck.mem = mem
 	return ck, nil
-}
-
-// mapFile reads file into memory outside the Go heap (see fileMemory).
-func mapFile(file string) (*weightMem, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	mem, err := fileMemory(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return mem, nil
 }
 
 // safetensorsCheckpoint checks the tensors and metadata of a file written

@@ -36,18 +36,29 @@ type weightMem struct {
 	spans map[*Tensor]*storageSpan
 }
 
-// fileMemory reads the size bytes of f into memory from anonMemory.
-func fileMemory(f *os.File, size int64) (*weightMem, error) {
-	if int64(int(size)) != size {
-		return nil, fmt.Errorf("file of %d bytes: too large to read", size)
-	}
-	m, err := anonMemory(int(size))
+// readFileMemory reads file into memory from anonMemory: outside the Go
+// heap on Linux. Errors name the file.
+func readFileMemory(file string) (*weightMem, error) {
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	if int64(int(size)) != size {
+		return nil, fmt.Errorf("%s: file of %d bytes: too large to read", file, size)
+	}
+	m, err := anonMemory(int(size))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
 	if _, err := io.ReadFull(io.NewSectionReader(f, 0, size), m.b); err != nil {
 		m.close()
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return m, nil
 }
@@ -172,7 +183,7 @@ func (m *weightMem) close() error {
 }
 
 // release hands the whole pages inside m.b[off:off+n] back to the system;
-// a mapped region reads as zeros (anonymous) or the file's bytes afterwards.
+// they read as zeros afterwards.
 func (m *weightMem) release(off, n int) {
 	if m == nil || !m.mapped || m.b == nil {
 		return
