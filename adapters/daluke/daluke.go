@@ -23,7 +23,7 @@ type Config struct {
 	// Archive is the NER model file inside the model folder; empty means
 	// the first of daluke-ner.tar.gz, DaLUKE_NER.tar.gz and
 	// model.safetensors that exists. A .safetensors file is read with
-	// luke.LoadSafetensors, anything else as a released archive.
+	// luke.OpenSafetensors, anything else as a released archive.
 	Archive string `json:"archive,omitempty"`
 	// Device is "cpu", "cuda", or empty for CUDA when available.
 	Device string `json:"device,omitempty"`

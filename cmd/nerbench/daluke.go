@@ -42,7 +42,10 @@ func dalukeSpec() *models.Spec {
 }
 
 func loadDaluke(ctx context.Context, dir string, o models.LoadOptions) (*models.Loaded, error) {
-	cfg := daluke.Config{BatchSize: o.BatchSize, Device: o.Device}
+	// --batch-size counts sentences, and so does Sentences; BatchSize
+	// counts forward-pass examples (chunks of up to 128 spans) and keeps the
+	// reference's 8, under which luke.DefaultMaxRows costs no speed.
+	cfg := daluke.Config{Sentences: o.BatchSize, Device: o.Device}
 	if cfg.Device == "" {
 		cfg.Device = "cpu"
 	}

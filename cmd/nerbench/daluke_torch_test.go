@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nerbench/nerbench/adapters/daluke"
 	"github.com/nerbench/nerbench/internal/models"
 	"github.com/nerbench/nerbench/internal/results"
 )
@@ -54,17 +55,25 @@ func TestDalukeMaskedEndToEnd(t *testing.T) {
 }
 
 // TestLoadDaluke loads the NER fixture as the registry does and tags the
-// reference's first text.
+// reference's first text. --batch-size counts sentences: it becomes the
+// adapter's Sentences, not its forward-pass examples.
 func TestLoadDaluke(t *testing.T) {
 	if s := dalukeSpec(); s.Unavailable != "" {
 		t.Fatalf("got Unavailable %q in the torch build", s.Unavailable)
 	}
 	var log bytes.Buffer
-	l, err := loadDaluke(t.Context(), filepath.Join(dalukeModels(t), "daluke"), models.LoadOptions{Threads: 2, Log: &log})
+	l, err := loadDaluke(t.Context(), filepath.Join(dalukeModels(t), "daluke"), models.LoadOptions{BatchSize: 32, Threads: 2, Log: &log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Model.Close() })
+	m, ok := l.Model.(interface{ Config() daluke.Config })
+	if !ok {
+		t.Fatalf("got model %T, want one with Config", l.Model)
+	}
+	if cfg := m.Config(); cfg.Sentences != 32 || cfg.BatchSize != 0 {
+		t.Errorf("got Sentences %d, BatchSize %d for --batch-size 32, want 32, 0", cfg.Sentences, cfg.BatchSize)
+	}
 	if !strings.HasPrefix(l.Hash, "sha256:") || !strings.Contains(log.String(), "--threads") {
 		t.Errorf("got hash %q and log %q", l.Hash, log.String())
 	}
