@@ -278,38 +278,17 @@ func runScore(ctx context.Context, o *scoreOptions) error {
 
 // scoreConlleval streams the input through conlleval.pl's counter.
 func scoreConlleval(ctx context.Context, o *scoreOptions, src *scoreSource) error {
-	c := &seqeval.Conlleval{Raw: o.raw, Outside: o.outside, IO: o.opts.Scheme == seqeval.IO, NoMisc: o.opts.NoMisc, Map: o.opts.Map}
-	one := src.one // with one file, its reader directly: a call less a word
-	for n := 0; ; n++ {
-		if n&0xffff == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		var kind lineKind
-		var err error
-		var gold, pred []byte
-		if one != nil {
-			kind, err = one.next(2)
-			gold, pred = one.before, one.last
-		} else {
-			kind, err = src.next()
-			gold, pred = src.gold, src.pred
+	c := newConllevalCounter(o)
+	if one := src.one; one != nil {
+		split, err := countSplit(ctx, o, one, c)
+		if !split {
+			err = countConll(ctx, one, c)
 		}
 		if err != nil {
 			return err
 		}
-		if kind == lineEOF {
-			break
-		}
-		if kind == lineBoundary {
-			c.Boundary()
-			continue
-		}
-		if err := c.TokenBytes(gold, pred); err != nil {
-			file, line := src.place(strings.HasPrefix(err.Error(), "gold"))
-			return &benchmarks.ParseError{File: file, Line: line, Err: err}
-		}
+	} else if err := countAligned(ctx, src, c); err != nil {
+		return err
 	}
 	if err := c.Err(); err != nil {
 		return fmt.Errorf("score %s: %w", src.name(), err)
@@ -345,6 +324,32 @@ func scoreConlleval(ctx context.Context, o *scoreOptions, src *scoreSource) erro
 		return counts.WriteLaTeX(o.out.Out)
 	}
 	return counts.WriteReport(o.out.Out)
+}
+
+// countAligned counts the tags of two aligned files with c.
+func countAligned(ctx context.Context, src *scoreSource, c *seqeval.Conlleval) error {
+	for n := 0; ; n++ {
+		if n&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		kind, err := src.nextAligned()
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case lineEOF:
+			return nil
+		case lineBoundary:
+			c.Boundary()
+			continue
+		}
+		if err := c.TokenBytes(src.gold, src.pred); err != nil {
+			file, line := src.place(strings.HasPrefix(err.Error(), "gold"))
+			return &benchmarks.ParseError{File: file, Line: line, Err: err}
+		}
+	}
 }
 
 func mapsKeys(m map[string]string) func(func(string) bool) {
