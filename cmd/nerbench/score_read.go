@@ -18,7 +18,7 @@ import (
 // A line is not changed otherwise: a carriage return before the newline
 // stays in the last field, as in conlleval.pl (the reader notes the first).
 //
-// It streams: the input is read in blocks of readBlock bytes into one
+// It streams: the input is read in blocks of readBlock bytes (or block) into one
 // buffer, which grows only for a line longer than the buffer, so memory
 // stays bounded whatever the size of the input and nothing is allocated
 // per line. The fields of a line are slices of that buffer, valid until
@@ -34,6 +34,7 @@ type conllReader struct {
 	delim   *regexp.Regexp // nil for the single space
 	ncol    int            // conlleval.pl's $nbrOfFeatures: fields-1, -1 before the first
 	cr      int            // first line ending in a carriage return, 0 when none
+	block   int            // the size of a read; 0 means readBlock
 
 	// The fields of the current line: their number, the first, the
 	// last and the one before.
@@ -74,9 +75,13 @@ const (
 // rest of it (growing it first when the unread bytes take more than half
 // of it). At the end of the input it sets r.src to nil.
 func (r *conllReader) fill() {
+	block := r.block
+	if block == 0 {
+		block = readBlock
+	}
 	rest := len(r.data) - r.pos
-	if len(r.buf)-rest < max(1, readBlock/2) {
-		nb := make([]byte, max(readBlock, 2*rest+readBlock))
+	if len(r.buf)-rest < max(1, block/2) {
+		nb := make([]byte, max(block, 2*rest+block))
 		copy(nb, r.data[r.pos:])
 		r.buf = nb
 	} else {

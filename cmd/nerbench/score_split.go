@@ -40,6 +40,11 @@ var scoreSegments = 0
 // the first line with fields, which sets the column count of the file.
 const ncolProbe = 64 << 10
 
+// cutWindow is the size of the reads that look for an empty line near a
+// cut. Fresh memory costs more than a few more reads: a page fault takes
+// microseconds in a virtual machine.
+const cutWindow = 4 << 10
+
 // newConllevalCounter returns the counter of the conlleval report for o.
 func newConllevalCounter(o *scoreOptions) *seqeval.Conlleval {
 	return &seqeval.Conlleval{Raw: o.raw, Outside: o.outside, IO: o.opts.Scheme == seqeval.IO, NoMisc: o.opts.NoMisc, Map: o.opts.Map}
@@ -127,13 +132,15 @@ func countSplit(ctx context.Context, o *scoreOptions, r *conllReader, c *seqeval
 		return false, nil
 	}
 	segs := make([]segment, len(cuts)-1)
+	// All segments' buffers together take one pass's.
+	block := max(indexBlock, readBlock/len(segs))
 	var wg sync.WaitGroup
 	for i := range segs {
 		s := &segs[i]
 		s.from, s.to = cuts[i], cuts[i+1]
 		s.c = newConllevalCounter(o)
 		wg.Go(func() {
-			sr := s.reader(f, base, r, ncol)
+			sr := s.reader(f, base, r, ncol, block)
 			s.err = countConll(ctx, sr, s.c)
 			s.lines, s.cr = sr.line, sr.cr
 		})
@@ -156,7 +163,7 @@ func countSplit(ctx context.Context, o *scoreOptions, r *conllReader, c *seqeval
 		} else {
 			// A chunk is open: count the segment again after the counts
 			// before it, as one pass does.
-			sr := s.reader(f, base, r, ncol)
+			sr := s.reader(f, base, r, ncol, block)
 			sr.line = off
 			if err := countConll(ctx, sr, c); err != nil {
 				return true, err
@@ -174,10 +181,12 @@ func countSplit(ctx context.Context, o *scoreOptions, r *conllReader, c *seqeval
 }
 
 // reader returns a reader of the segment, whose first line with fields is
-// to have ncol+1 of them, as the file's first.
-func (s *segment) reader(f *os.File, base int64, r *conllReader, ncol int) *conllReader {
+// to have ncol+1 of them, as the file's first, and which reads block
+// bytes at a time.
+func (s *segment) reader(f *os.File, base int64, r *conllReader, ncol, block int) *conllReader {
 	sr := newStreamReader(r.name, io.NewSectionReader(f, base+s.from, s.to-s.from), r.delim)
 	sr.ncol = ncol
+	sr.block = block
 	return sr
 }
 
@@ -186,22 +195,28 @@ func (s *segment) reader(f *os.File, base int64, r *conllReader, ncol int) *conl
 // first ncolProbe bytes. ok is false when those bytes hold no whole line
 // with fields.
 func firstColumns(f *os.File, base, size int64, name string, delim *regexp.Regexp) (int, bool) {
-	head := make([]byte, min(size, ncolProbe))
-	if _, err := f.ReadAt(head, base); err != nil {
-		return 0, false
-	}
-	end := bytes.LastIndexByte(head, '\n')
-	if end < 0 {
-		return 0, false
-	}
-	r := newConllReader(name, head[:end+1], delim)
-	for r.ncol < 0 {
-		// An error can only come at or after the first line with fields.
-		if k, err := r.next(2); k == lineEOF || err != nil {
-			break
+	// The first line nearly always has fields: read a page first.
+	for n := min(size, cutWindow); ; n = min(size, 16*n, ncolProbe) {
+		head := make([]byte, n)
+		if _, err := f.ReadAt(head, base); err != nil {
+			return 0, false
+		}
+		if end := bytes.LastIndexByte(head, '\n'); end >= 0 {
+			r := newConllReader(name, head[:end+1], delim)
+			for r.ncol < 0 {
+				// An error can only come at or after the first line with fields.
+				if k, err := r.next(2); k == lineEOF || err != nil {
+					break
+				}
+			}
+			if r.ncol >= 0 {
+				return r.ncol, true
+			}
+		}
+		if n == min(size, ncolProbe) {
+			return 0, false
 		}
 	}
-	return r.ncol, r.ncol >= 0
 }
 
 // findCuts returns the offsets of the segments of the size bytes of f
@@ -210,7 +225,7 @@ func firstColumns(f *os.File, base, size int64, name string, delim *regexp.Regex
 // fewer cuts when there is no empty line where one is wanted.
 func findCuts(f *os.File, base, size int64, n int) []int64 {
 	cuts := []int64{0}
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, cutWindow)
 	for k := 1; k < n; k++ {
 		from := max(size*int64(k)/int64(n)-1, cuts[len(cuts)-1])
 		limit := size * int64(k+1) / int64(n)
