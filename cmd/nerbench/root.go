@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 		}()
 	}
-	root := newRootCmd(&streams{In: stdin, Out: stdout, Err: stderr})
+	root := newRootFor(&streams{In: stdin, Out: stdout, Err: stderr}, args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -91,23 +91,7 @@ func exitCode(err error) int {
 }
 
 func newRootCmd(s *streams) *cobra.Command {
-	root := &cobra.Command{
-		Use:   "nerbench",
-		Short: "Benchmark and reproduction suite for Danish named-entity recognition",
-		Long: `nerbench predicts with NER models on the DaNE, Plank, WikiANN-da and
-CoNLL-2003 benchmarks and scores them with an exact Go port of seqeval:
-strict CoNLL micro-F1 with MISC on and off, per-class precision, recall and
-F1, and 95 % confidence intervals.
-
-Data is found through --data-dir, then $NERBENCH_DATA, then
-$XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-	}
-	root.SetIn(s.In)
-	root.SetOut(s.Out)
-	root.SetErr(s.Err)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
+	root := newRootBase(s)
 	root.AddCommand(
 		newVersionCmd(s),
 		newRunCmd(s, nil),
@@ -126,6 +110,28 @@ $XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
 		newPretrainCmd(s),
 	)
 	usageErrors(root)
+	return root
+}
+
+// newRootBase is the root command without its subcommands.
+func newRootBase(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "nerbench",
+		Short: "Benchmark and reproduction suite for Danish named-entity recognition",
+		Long: `nerbench predicts with NER models on the DaNE, Plank, WikiANN-da and
+CoNLL-2003 benchmarks and scores them with an exact Go port of seqeval:
+strict CoNLL micro-F1 with MISC on and off, per-class precision, recall and
+F1, and 95 % confidence intervals.
+
+Data is found through --data-dir, then $NERBENCH_DATA, then
+$XDG_CACHE_HOME/nerbench (~/.cache/nerbench).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	return root
 }
 
