@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nerbench/nerbench/benchmarks"
 	"github.com/nerbench/nerbench/seqeval"
@@ -18,9 +19,9 @@ import (
 // empty line is its initial state, except for a correct chunk left open by
 // a "." or an untyped tag before it (see seqeval.Conlleval.AtStart). So a
 // regular file is cut right after empty lines ("\n\n") into segments,
-// one per core; each is read and counted from the initial state by its own
-// reader and counter, at the same time, and the counts are added in file
-// order. When the counts before a segment end with a chunk open, that
+// a few per core; one worker per core takes the segments in turn and reads
+// and counts each from the initial state with a reader and counter of its
+// own, and the counts are added in file order. When the counts before a segment end with a chunk open, that
 // segment is counted again, after them, by their counter, as one pass
 // would; this is rare and costs one segment's time. What the reading
 // depends on is carried across the cuts: the column count of the file's
@@ -28,13 +29,22 @@ import (
 // carriage return) and the first error in file order. The output is the
 // same as one pass's (TestScoreSplit).
 
-// scoreSegmentMin is the least size of a segment: files under twice it
-// are read in one pass (a variable for tests).
-var scoreSegmentMin int64 = 2 << 20
+// scoreSplitMin is the least size of a file counted in segments (a
+// variable for tests).
+var scoreSplitMin int64 = 4 << 20
 
-// scoreSegments, when > 0, replaces GOMAXPROCS as the number of segments
-// (for tests).
-var scoreSegments = 0
+// scoreSegmentMin is the least size of a segment (a variable for tests).
+var scoreSegmentMin int64 = 1 << 20
+
+// segmentsPerWorker is how many segments each worker gets, on average:
+// workers take the next segment when they finish one, so that a core
+// that the machine's other work slows takes fewer.
+const segmentsPerWorker = 4
+
+// scoreWorkers and scoreSegments, when > 0, replace GOMAXPROCS as the
+// number of workers and segmentsPerWorker times it as the number of
+// segments (for tests).
+var scoreWorkers, scoreSegments = 0, 0
 
 // ncolProbe is how many bytes at the start of the file are searched for
 // the first line with fields, which sets the column count of the file.
@@ -111,16 +121,20 @@ type segment struct {
 // counts the input in one pass. After it, r.cr is the first line that ends
 // in a carriage return, as after a pass.
 func countSplit(ctx context.Context, o *scoreOptions, r *conllReader, c *seqeval.Conlleval) (bool, error) {
-	n := scoreSegments
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
+	workers := scoreWorkers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	if n < 2 {
+	if workers < 2 {
 		return false, nil
 	}
 	f, base, size, ok := splitInput(r)
-	if !ok || size < 2*scoreSegmentMin {
+	if !ok || size < scoreSplitMin {
 		return false, nil
+	}
+	n := scoreSegments
+	if n <= 0 {
+		n = segmentsPerWorker * workers
 	}
 	n = int(min(int64(n), size/scoreSegmentMin))
 	ncol, ok := firstColumns(f, base, size, r.name, r.delim)
@@ -132,17 +146,29 @@ func countSplit(ctx context.Context, o *scoreOptions, r *conllReader, c *seqeval
 		return false, nil
 	}
 	segs := make([]segment, len(cuts)-1)
-	// All segments' buffers together take one pass's.
-	block := max(indexBlock, readBlock/len(segs))
+	workers = min(workers, len(segs))
+	// All workers' buffers together take one pass's.
+	block := max(indexBlock, readBlock/workers)
+	var next atomic.Int32
 	var wg sync.WaitGroup
-	for i := range segs {
-		s := &segs[i]
-		s.from, s.to = cuts[i], cuts[i+1]
-		s.c = newConllevalCounter(o)
+	for range workers {
 		wg.Go(func() {
-			sr := s.reader(f, base, r, ncol, block)
-			s.err = countConll(ctx, sr, s.c)
-			s.lines, s.cr = sr.line, sr.cr
+			var buf []byte // reused from segment to segment
+			var sp []int
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(segs) {
+					return
+				}
+				s := &segs[i]
+				s.from, s.to = cuts[i], cuts[i+1]
+				s.c = newConllevalCounter(o)
+				sr := s.reader(f, base, r, ncol, block)
+				sr.buf, sr.sp = buf, sp
+				s.err = countConll(ctx, sr, s.c)
+				s.lines, s.cr = sr.line, sr.cr
+				buf, sp = sr.buf, sr.sp[:0]
+			}
 		})
 	}
 	wg.Wait()

@@ -86,15 +86,22 @@ func splitCorpus(rng *rand.Rand, sep string, bad int) []byte {
 	return b.Bytes()
 }
 
+// forceSplit makes countSplit count files of any size in segments, and
+// returns the function that undoes it.
+func forceSplit() func() {
+	a, b, w, n := scoreSplitMin, scoreSegmentMin, scoreWorkers, scoreSegments
+	scoreSplitMin, scoreSegmentMin = 1, 1
+	return func() { scoreSplitMin, scoreSegmentMin, scoreWorkers, scoreSegments = a, b, w, n }
+}
+
 // TestScoreSplit requires `nerbench score FILE` (and `nerbench conlleval <
 // FILE`) to give the same output, notes and error on random files whether
-// the file is counted in one pass or in 2 to 16 segments on several cores:
+// the file is counted in one pass or in 2 to 16 segments by 2 to 4 workers:
 // the counts, the first error and its line, the first carriage return and
 // the column count carried across the cuts, for every option of the
 // conlleval report.
 func TestScoreSplit(t *testing.T) {
-	defer func(m int64, n int) { scoreSegmentMin, scoreSegments = m, n }(scoreSegmentMin, scoreSegments)
-	scoreSegmentMin = 1
+	defer forceSplit()()
 	rng := rand.New(rand.NewPCG(15, 11))
 	dir := t.TempDir()
 	options := []struct {
@@ -138,11 +145,11 @@ func TestScoreSplit(t *testing.T) {
 			if splitUsed(t, path, &o) {
 				split++
 			}
-			scoreSegments = 1
+			scoreWorkers = 1
 			wantOut, wantErr, err := scoreRun(t, path, "", o)
 			want := fmt.Sprint(err)
 			for _, n := range []int{2, 3, 5, 16} {
-				scoreSegments = n
+				scoreWorkers, scoreSegments = 2+n%3, n
 				gotOut, gotErr, err := scoreRun(t, path, "", o)
 				if got := fmt.Sprint(err); got != want {
 					t.Errorf("%d segments: error: got %s, want %s", n, got, want)
@@ -161,7 +168,7 @@ func TestScoreSplit(t *testing.T) {
 // splitUsed reports whether countSplit counts the file in 3 segments.
 func splitUsed(t *testing.T, path string, o *scoreOptions) bool {
 	t.Helper()
-	scoreSegments = 3
+	scoreWorkers, scoreSegments = 2, 3
 	oc := *o
 	oc.file = path
 	src, err := openScoreSource(&oc)
@@ -177,8 +184,7 @@ func splitUsed(t *testing.T, path string, o *scoreOptions) bool {
 // regular file on standard input in segments, from where standard input
 // starts, and to leave it at the end, as one pass does.
 func TestScoreSplitStdin(t *testing.T) {
-	defer func(m int64, n int) { scoreSegmentMin, scoreSegments = m, n }(scoreSegmentMin, scoreSegments)
-	scoreSegmentMin = 1
+	defer forceSplit()()
 	rng := rand.New(rand.NewPCG(15, 12))
 	data := splitCorpus(rng, " ", 0)
 	skip := bytes.Index(data, []byte("\n")) + 1 // standard input starts at the second line
@@ -188,7 +194,7 @@ func TestScoreSplitStdin(t *testing.T) {
 	}
 	run := func(segments int) (string, int64) {
 		t.Helper()
-		scoreSegments = segments
+		scoreWorkers, scoreSegments = 2, segments
 		f, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
