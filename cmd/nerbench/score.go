@@ -58,7 +58,7 @@ the last tag (a note on standard error names the first such line), and a
 line with another number of columns than the first is an error naming the
 line. When conlleval.pl's rules count the conlleval or LaTeX report, a
 regular file of 4 MiB or more is counted in segments cut after empty lines,
-one per core (GOMAXPROCS; GOMAXPROCS=1 counts it in one pass), with the
+on all cores (GOMAXPROCS; GOMAXPROCS=1 counts it in one pass), with the
 same output as one pass.
 
 --output conlleval (the default) is conlleval.pl's report byte for byte on
