@@ -34,6 +34,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -88,6 +89,8 @@ func run() error {
 	st, _ := os.Stat(corpus)
 	fmt.Printf("corpus: %d tokens, %.1f MB, seed %d, %.0f %% noise; %d runs each (median); %s, %d CPUs\n",
 		c.tokens, float64(st.Size())/1e6, c.seed, 100*c.noise, c.runs, runtime.GOARCH, runtime.NumCPU())
+	fmt.Printf("start: %s\n", machineState())
+	defer func() { fmt.Printf("end: %s\n", machineState()) }()
 
 	script, err := filepath.Abs(filepath.Join(filepath.Dir(os.Args[0]), "seqeval_bench.py"))
 	if err != nil {
@@ -331,4 +334,42 @@ func writeCorpus(path string, tokens int, noise float64, seed uint64) error {
 		return err
 	}
 	return f.Close()
+}
+
+// machineState describes the load: the load averages of /proc/loadavg
+// (Linux) and how many times as fast two goroutines spin through a fixed
+// work as one, a measure of the cores free now (nerbench score counts a
+// large file on all cores, so its wall time depends on them).
+func machineState() string {
+	load := "load average unknown"
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			load = "load average " + strings.Join(f[:3], " ")
+		}
+	}
+	if runtime.GOMAXPROCS(0) < 2 {
+		return load
+	}
+	return fmt.Sprintf("%s; 2 goroutines spin %.2f× as fast as 1", load, spin(1)/spin(2))
+}
+
+// spin returns the seconds that g goroutines take for 100M steps of a
+// random number generator in all.
+func spin(g int) float64 {
+	const steps = 100_000_000
+	start := time.Now()
+	var wg sync.WaitGroup
+	sink := make([]uint64, g)
+	for i := range g {
+		wg.Go(func() {
+			x := uint64(i + 1)
+			for range steps / g {
+				x = x*6364136223846793005 + 1442695040888963407
+				x ^= x >> 17
+			}
+			sink[i] = x
+		})
+	}
+	wg.Wait()
+	return time.Since(start).Seconds()
 }
