@@ -224,3 +224,30 @@ func TestScoreSplitStdin(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScoreSplit requires the conlleval report of any input to be the same
+// counted in one pass and in segments.
+func FuzzScoreSplit(f *testing.F) {
+	rng := rand.New(rand.NewPCG(15, 13))
+	for i := range 8 {
+		f.Add(splitCorpus(rng, " ", 40*i), i%3 == 0)
+	}
+	f.Add([]byte("w B-PER B-PER\nw .-PER .-PER\n\nw B-LOC B-LOC\nw O O\n\nw S S\n\nw O O\n"), false)
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte, raw bool) {
+		defer forceSplit()()
+		path := filepath.Join(dir, "in.txt")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		o := scoreOptions{delimiter: " ", outside: "O", raw: raw}
+		scoreWorkers = 1
+		wantOut, wantErr, err := scoreRun(t, path, "", o)
+		want := fmt.Sprint(err)
+		scoreWorkers, scoreSegments = 3, 4
+		gotOut, gotErr, err := scoreRun(t, path, "", o)
+		if got := fmt.Sprint(err); got != want || gotOut != wantOut || gotErr != wantErr {
+			t.Errorf("in segments: got\n%s%s%s\nwant (one pass)\n%s%s%s", gotOut, gotErr, got, wantOut, wantErr, want)
+		}
+	})
+}
