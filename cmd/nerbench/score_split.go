@@ -18,16 +18,17 @@ import (
 // Counting a large file on several cores. conlleval.pl's state after an
 // empty line is its initial state, except for a correct chunk left open by
 // a "." or an untyped tag before it (see seqeval.Conlleval.AtStart). So a
-// regular file is cut right after empty lines ("\n\n") into segments,
-// a few per core; one worker per core takes the segments in turn and reads
+// regular file is cut right after empty lines ("\n\n") into segments, a
+// few per core; one worker per core takes the segments in turn and reads
 // and counts each from the initial state with a reader and counter of its
-// own, and the counts are added in file order. When the counts before a segment end with a chunk open, that
-// segment is counted again, after them, by their counter, as one pass
-// would; this is rare and costs one segment's time. What the reading
-// depends on is carried across the cuts: the column count of the file's
-// first line with fields, the line numbers (of errors and of the first
-// carriage return) and the first error in file order. The output is the
-// same as one pass's (TestScoreSplit).
+// own, and the counts are added in file order. When the counts before a
+// segment end with a chunk open, that segment is counted again, after
+// them, by their counter, as one pass would; this is rare and costs one
+// segment's time. What the reading depends on is carried across the cuts:
+// the column count of the file's first line with fields, the line numbers
+// (of errors and of the first carriage return) and the first error in file
+// order. The output is the same as one pass's (TestScoreSplit,
+// FuzzScoreSplit).
 
 // scoreSplitMin is the least size of a file counted in segments (a
 // variable for tests).
