@@ -90,10 +90,12 @@ func init() {
 // (ReleaseMemory) after a forward pass. The passes' tensors change shape
 // from one pass to the next, and glibc's heap does not reuse all the holes
 // they leave: on the 32 longest sentences of CoNLL-2003's eng.train the
-// heap grew to 1.3 GB around 0.5 GB of weights and tensors in use. Trimming
-// after every pass kept the peak down but cost 40 % more CPU time (page
-// faults); trimming only past this bound gives back the holes a few times
-// per chunk of sentences at no measurable cost (BENCHMARKS.md, Memory).
+// heap grew to 1.3 GB around 0.5 GB of weights and tensors in use, and the
+// 64 longest took the process to 1.7 GB. Trimming after every pass cost 40 %
+// more CPU time (page faults); trimming only past this bound kept 192
+// sentences at 0.87–0.88 GiB for +2 % CPU time, and the 64 longest at
+// 0.91 GiB for +32 % (their holes fill again after every trim). 192 MiB let
+// 192 sentences peak at 0.92 GiB (BENCHMARKS.md, Memory).
 var residentSlack int64 = 128 << 20
 
 // residentBound trims the heap once the resident memory passes limit; a
