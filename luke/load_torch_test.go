@@ -88,7 +88,7 @@ func TestMoveToModelPeak(t *testing.T) {
 	}
 	const (
 		slack       = 4 << 20 // 2 MiB, and one huge page (the mappings ask for them)
-		gotchTensor = 110_000 // bigStruct's 1e5 bytes, the Tensor and its name
+		gotchTensor = 110_000 // the Tensor, its name, and bigStruct's 1e5 bytes in a gotch built before patch 1c
 	)
 	defer func(c int) { copyChunk = c }(copyChunk)
 	copyChunk = 256 << 10

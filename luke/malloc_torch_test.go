@@ -217,3 +217,50 @@ func TestOneArena(t *testing.T) {
 		t.Errorf("got %d malloc arenas, want 1", n)
 	}
 }
+
+// TestNERResidentBound checks that NER gives the heap's free memory back
+// after a pass once the resident memory has grown residentSlack over what
+// it was at the start, never below that, and that the tags do not change.
+func TestNERResidentBound(t *testing.T) {
+	ref := readReference(t)
+	m := newFixtureModel(t, "daluke-ner.tar.gz")
+	var texts [][][]int64
+	for _, tx := range ref.Texts {
+		texts = append(texts, tx.Pieces)
+	}
+	defer func(s int64) { residentSlack = s }(residentSlack)
+	var trims int
+	releaseHook = func() { trims++ }
+	defer func() { releaseHook = nil }()
+	var want []NERResult
+	for _, tc := range []struct {
+		slack    int64
+		trimming bool
+	}{
+		{1 << 40, false}, // never reached
+		{1, true},        // any growth: after every pass that grows
+		{0, false},       // no bound
+	} {
+		residentSlack, trims = tc.slack, 0
+		ReleaseMemory() // the first pass then grows the resident memory
+		got, err := m.NER(t.Context(), texts, fixtureSpecial, NEROptions{MaxRows: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.trimming && trims == 0 {
+			t.Errorf("slack %d: NER never trimmed the heap", tc.slack)
+		}
+		if !tc.trimming && trims != 0 {
+			t.Errorf("slack %d: NER trimmed the heap %d times, want never", tc.slack, trims)
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		for i := range want {
+			if diff := cmp.Diff(want[i].Tags, got[i].Tags); diff != "" {
+				t.Errorf("slack %d: text %d: tags differ (-untrimmed +got):\n%s", tc.slack, i, diff)
+			}
+		}
+	}
+}

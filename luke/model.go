@@ -628,6 +628,7 @@ func (m *Model) NER(ctx context.Context, texts [][][]int64, special SpecialIDs, 
 		maxRows = DefaultMaxRows
 	}
 	exLogits := make([][][]float32, len(all))
+	bound := newResidentBound(residentSlack)
 	batch := make([]Example, 0, opts.BatchSize)
 	lo := 0
 	for _, hi := range batchEnds(sorted, opts.BatchSize, maxRows) {
@@ -643,6 +644,8 @@ func (m *Model) NER(ctx context.Context, texts [][][]int64, special SpecialIDs, 
 			exLogits[k] = logits[i]
 		}
 		lo = hi
+		// Give the heap's holes back once they pass residentSlack.
+		bound.check()
 	}
 	for k, ex := range all {
 		r := &results[refs[k].text]

@@ -3,6 +3,7 @@
 package luke
 
 import (
+	"runtime"
 	"slices"
 	"testing"
 
@@ -145,5 +146,24 @@ func TestInPlaceFrees(t *testing.T) {
 				t.Errorf("%d bytes still allocated after the drop, want under %d", leaked, n)
 			}
 		})
+	}
+}
+
+// TestTensorGoBytes checks that a gotch tensor costs the Go heap a few
+// hundred bytes, not the 100 kB object that gotch's newTensor allocated with
+// every tensor until tools/gotch/build.sh removed it (patch 1c): a forward
+// pass makes hundreds of tensors, and those objects kept tens of megabytes
+// of garbage in the Go heap between collections.
+func TestTensorGoBytes(t *testing.T) {
+	const n = 200
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		x := ts.MustZeros([]int64{4}, gotch.Float, gotch.CPU)
+		x.MustDrop()
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 2_000 {
+		t.Errorf("%d bytes of Go heap allocated per tensor, want at most 2,000", per)
 	}
 }

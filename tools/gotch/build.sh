@@ -121,6 +121,15 @@ INPLACE=$(grep -c '^  ts.ctensor = \*ptr$' "$GEN" || true)
 sed -i 's/^  ts.ctensor = \*ptr$/  if old := ts.ctensor; old != *ptr { lib.AtFree(old) }\n  ts.ctensor = *ptr/' "$GEN"
 echo "freed the replaced handle in $INPLACE in-place methods"
 
+# Patch 1c: newTensor gives every tensor a 100 kB Go object (bigStruct), so
+# that the Go heap's growth stands for libtorch's memory and the collector
+# runs tensors' finalizers soon. nerbench frees its tensors itself (luke's
+# scopes, MustDrop); the objects only filled the Go heap with garbage, tens of
+# megabytes between collections during inference, and cost their zeroing.
+TENSOR=$TMP/ts/tensor.go
+grep -q '^	x.d = new(bigStruct)$' "$TENSOR" || { echo "build.sh: no bigStruct allocation found in $TENSOR to patch" >&2; exit 1; }
+sed -i '/^	x.d = new(bigStruct)$/d' "$TENSOR"
+
 # Patch 2: stub the generated functions that this libtorch cannot compile.
 syntax() {
 	LC_ALL=C "$CXX" -std=c++17 -fsyntax-only -w -I"$TMP/libtch" $CXXFLAGS "$TMP/libtch/torch_api.cpp"
