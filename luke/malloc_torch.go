@@ -108,7 +108,7 @@ func newResidentBound(slack int64) residentBound {
 	if slack <= 0 {
 		return residentBound{}
 	}
-	rss, err := residentBytes()
+	rss, err := ResidentBytes()
 	if err != nil {
 		return residentBound{}
 	}
@@ -123,7 +123,7 @@ func (b residentBound) check() {
 	if b.limit == 0 {
 		return
 	}
-	if rss, err := residentBytes(); err == nil && rss > b.limit {
+	if rss, err := ResidentBytes(); err == nil && rss > b.limit {
 		ReleaseMemory()
 		if releaseHook != nil {
 			releaseHook()
@@ -131,8 +131,9 @@ func (b residentBound) check() {
 	}
 }
 
-// residentBytes returns the process's resident memory (/proc/self/statm).
-func residentBytes() (int64, error) {
+// ResidentBytes returns the process's resident memory in bytes, from
+// /proc/self/statm (Linux).
+func ResidentBytes() (int64, error) {
 	buf, err := os.ReadFile("/proc/self/statm")
 	if err != nil {
 		return 0, err

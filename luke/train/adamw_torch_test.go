@@ -3,14 +3,12 @@
 package train
 
 import (
-	"bytes"
 	"math"
-	"os"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"testing"
 
+	"github.com/nerbench/nerbench/luke"
 	"github.com/sugarme/gotch"
 	"github.com/sugarme/gotch/ts"
 )
@@ -118,16 +116,11 @@ func TestAdamWStep(t *testing.T) {
 // residentBytes returns the process's resident memory (Linux).
 func residentBytes(t *testing.T) int64 {
 	t.Helper()
-	b, err := os.ReadFile("/proc/self/statm")
+	n, err := luke.ResidentBytes()
 	if err != nil {
-		t.Skipf("no /proc/self/statm: %v", err)
+		t.Skipf("no resident memory figure: %v", err)
 	}
-	f := bytes.Fields(b)
-	pages, err := strconv.ParseInt(string(f[1]), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pages * int64(os.Getpagesize())
+	return n
 }
 
 // TestAdamWKeepsMemory runs updates of a 4 MiB parameter and checks that the
